@@ -1,0 +1,281 @@
+"""The runner: declared stages over a stream of articles, in batches, with one error policy.
+
+A per-article stage is a plain function ``(article, doc, resources) -> Article`` registered with
+``@stage(name, version, requires=..., assigns=...)``. It reads the spaCy ``Doc`` of the article
+(``None`` before the parse), never touches files or the store, and raises when it cannot do its
+job. The runner owns what happens then: the article is recorded as a ``Failure`` naming the stage
+and the reason, and the run goes on (``fail_fast=True`` re-raises instead).
+
+The order of the stages is checked before anything runs: a stage that requires something no
+earlier stage assigns is refused with a ``PipelineError`` (``admiralty pipeline`` prints the flow).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .errors import AdmiraltyError, PipelineError, StageError
+from .model import Article, Failure, StageInfo
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from .resources import Resources
+
+StageFunc = Callable[["Article", "Doc | None", "Resources"], Article]
+
+# What exists before any stage runs.
+INITIAL = ("text", "metadata")
+
+# The per-article stages in flow order, as "module:function". The parse sits between language
+# and the rest; it is the runner's own batched step (spaCy nlp.pipe).
+ARTICLE_STAGES = (
+    "admiralty.nlp.language:detect_language",
+    "parse",
+    "admiralty.nlp.entities:find_entities",
+    "admiralty.nlp.attribution:find_attributions",
+    "admiralty.nlp.claims:find_claims",
+    "admiralty.nlp.checkworthiness:score_claims",
+    "admiralty.nlp.techniques:find_techniques",
+    "admiralty.nlp.markers:find_markers",
+    "admiralty.nlp.sourcing:profile_sourcing",
+)
+
+PARSE_VERSION = "parse.spacy/1"
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    version: str
+    requires: tuple[str, ...]
+    assigns: tuple[str, ...]
+    func: StageFunc | None
+    doc: str = ""
+
+    @property
+    def info(self) -> StageInfo:
+        return StageInfo(self.name, self.version)
+
+
+def stage(
+    name: str, version: str, *, requires: Iterable[str] = (), assigns: Iterable[str] = ()
+) -> Callable[[StageFunc], StageFunc]:
+    """Declare a per-article stage: what it needs, what it sets, and its algorithm version.
+
+    ``version`` is ``"<name>.<algorithm>/<n>"``; a placeholder says ``baseline`` in it.
+    """
+
+    def register(func: StageFunc) -> StageFunc:
+        summary = (func.__doc__ or "").strip().splitlines()[0] if func.__doc__ else ""
+        func.__admiralty_stage__ = Stage(  # type: ignore[attr-defined]
+            name, version, tuple(requires), tuple(assigns), func, summary
+        )
+        return func
+
+    return register
+
+
+PARSE_STAGE = Stage(
+    "parse",
+    PARSE_VERSION,
+    ("text", "language"),
+    ("doc",),
+    None,
+    "sentences, tokens, parse and NER with spaCy (batched with nlp.pipe)",
+)
+
+
+def load_stages(names: Iterable[str] = ARTICLE_STAGES) -> tuple[Stage, ...]:
+    stages = []
+    for name in names:
+        if name == "parse":
+            stages.append(PARSE_STAGE)
+            continue
+        module, _, attr = name.partition(":")
+        func = getattr(importlib.import_module(module), attr)
+        declared = getattr(func, "__admiralty_stage__", None)
+        if declared is None:
+            raise PipelineError(f"{name} is not declared with @stage(...)")
+        stages.append(declared)
+    check_order(stages)
+    return tuple(stages)
+
+
+def check_order(stages: Iterable[Stage]) -> None:
+    """Refuse an order in which a stage needs something no earlier stage provides."""
+    available = set(INITIAL)
+    for st in stages:
+        missing = [r for r in st.requires if r not in available]
+        if missing:
+            raise PipelineError(
+                f"stage {st.name!r} requires {', '.join(missing)}, which no earlier stage assigns; "
+                "move it after the stage that does (see `admiralty pipeline`)"
+            )
+        available.update(st.assigns)
+
+
+@dataclass
+class Progress:
+    """Counts the runner reports to a callback after each article."""
+
+    done: int = 0
+    failed: int = 0
+    skipped: int = 0
+    words: int = 0
+    seconds: float = 0.0
+
+
+class Pipeline:
+    """The per-article half of admiralty: ingest output in, analysed articles and failures out."""
+
+    def __init__(
+        self,
+        resources: Resources,
+        stages: Iterable[str] = ARTICLE_STAGES,
+        *,
+        fail_fast: bool = False,
+    ) -> None:
+        self.resources = resources
+        self.stages = load_stages(stages)
+        self.fail_fast = fail_fast
+
+    @property
+    def stage_infos(self) -> tuple[StageInfo, ...]:
+        return tuple(st.info for st in self.stages)
+
+    def describe(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": st.name,
+                "version": st.version,
+                "requires": list(st.requires),
+                "assigns": list(st.assigns),
+                "doc": st.doc,
+            }
+            for st in self.stages
+        ]
+
+    def run(
+        self,
+        items: Iterable[Article | Failure],
+        progress: Callable[[Progress], None] | None = None,
+    ) -> Iterator[Article | Failure]:
+        """Analyse a stream; yields each article (analysed or skipped) or a ``Failure``, in input
+        order. Memory is bounded by one batch."""
+        batch_size = int(self.resources.config["pipeline.batch_size"])
+        counts = Progress()
+        start = time.perf_counter()
+        batch: list[Article | Failure] = []
+        for item in items:
+            batch.append(item)
+            if len(batch) >= batch_size:
+                yield from self._run_batch(batch, counts, start, progress)
+                batch = []
+        if batch:
+            yield from self._run_batch(batch, counts, start, progress)
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _run_batch(
+        self,
+        batch: list[Article | Failure],
+        counts: Progress,
+        start: float,
+        progress: Callable[[Progress], None] | None,
+    ) -> Iterator[Article | Failure]:
+        parse_at = next(i for i, st in enumerate(self.stages) if st is PARSE_STAGE)
+        before, after = self.stages[:parse_at], self.stages[parse_at + 1 :]
+
+        state: list[Article | Failure] = []
+        for item in batch:
+            state.append(item if isinstance(item, Failure) else self._apply(item, None, before))
+
+        to_parse = [i for i, a in enumerate(state) if isinstance(a, Article) and a.status == "analysed"]
+        docs = self._parse([typing_cast_article(state[i]) for i in to_parse])
+        for i, doc in zip(to_parse, docs, strict=True):
+            article = typing_cast_article(state[i])
+            if isinstance(doc, Failure):
+                state[i] = doc
+                continue
+            state[i] = self._apply(article, doc, after)
+
+        for item in state:
+            if isinstance(item, Failure):
+                counts.failed += 1
+            else:
+                counts.done += 1
+                if item.status == "skipped":
+                    counts.skipped += 1
+                else:
+                    counts.words += len(item.text.split())
+            counts.seconds = time.perf_counter() - start
+            if progress is not None:
+                progress(counts)
+            yield item
+
+    def _apply(self, article: Article, doc: Doc | None, stages: Iterable[Stage]) -> Article | Failure:
+        for st in stages:
+            if article.status != "analysed":
+                return article
+            assert st.func is not None
+            try:
+                article = st.func(article, doc, self.resources)
+            except Exception as exc:  # the runner's error policy: record, go on
+                if self.fail_fast:
+                    raise
+                return Failure(article.input, st.name, _one_line(exc))
+        return article
+
+    def _parse(self, articles: list[Article]) -> list[Doc | Failure]:
+        """Parse with nlp.pipe; an article spaCy refuses is a failure, the batch goes on."""
+        limit = int(self.resources.config["pipeline.max_parse_chars"])
+        out: list[Doc | Failure | None] = [None] * len(articles)
+        ok = []
+        for i, article in enumerate(articles):
+            if len(article.text) > limit:
+                out[i] = Failure(
+                    article.input,
+                    "parse",
+                    f"article has {len(article.text):,} characters, over the parse limit of "
+                    f"{limit:,} (raise pipeline.max_parse_chars, or split the article)",
+                )
+            else:
+                ok.append(i)
+        nlp = self.resources.nlp
+        try:
+            docs = list(nlp.pipe((articles[i].text for i in ok), batch_size=len(ok) or 1))
+            for i, doc in zip(ok, docs, strict=True):
+                out[i] = doc
+        except Exception:
+            if self.fail_fast:
+                raise
+            for i in ok:  # isolate the article that broke the batch
+                try:
+                    out[i] = nlp(articles[i].text)
+                except Exception as exc:
+                    out[i] = Failure(articles[i].input, "parse", _one_line(exc))
+        return [d for d in out if d is not None]
+
+
+def typing_cast_article(item: Article | Failure) -> Article:
+    assert isinstance(item, Article)
+    return item
+
+
+def _one_line(exc: BaseException) -> str:
+    if isinstance(exc, (AdmiraltyError, StageError)):
+        text = str(exc)
+    else:
+        text = f"{type(exc).__name__}: {exc}"
+    return " ".join(text.split())[:500]
+
+
+def replace(article: Article, **changes: Any) -> Article:
+    """``dataclasses.replace`` for stages (kept here so stages import one thing)."""
+    return dataclasses.replace(article, **changes)

