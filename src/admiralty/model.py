@@ -239,6 +239,10 @@ class Article:
     techniques: tuple[Technique, ...] = ()
     markers: tuple[Marker, ...] = ()
     sourcing: Sourcing = field(default_factory=Sourcing)
+    # Claim embeddings (float32, one row per claim, in claim order), computed once in the
+    # pipeline and shared by every stage that compares claims. Not part of the JSON; the store
+    # keeps them so corpus stages need not embed stored articles again.
+    claim_vectors: Any = field(default=None, compare=False, repr=False, metadata={"json": False})
 
     @classmethod
     def new(
@@ -475,7 +479,11 @@ JSONL_TYPES = {
 def to_json(obj: Any) -> Any:
     """A record (or tuple/dict of records) as plain JSON values, fields in declared order."""
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_json(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+        return {
+            f.name: to_json(getattr(obj, f.name))
+            for f in dataclasses.fields(obj)
+            if f.metadata.get("json", True)
+        }
     if isinstance(obj, (tuple, list)):
         return [to_json(v) for v in obj]
     if isinstance(obj, dict):
@@ -523,7 +531,7 @@ def _convert(tp: Any, value: Any) -> Any:
         kwargs = {
             f.name: _convert(hints[f.name], value[f.name])
             for f in dataclasses.fields(tp)
-            if f.name in value
+            if f.name in value and f.metadata.get("json", True)
         }
         return tp(**kwargs)
     if tp is float and isinstance(value, int):

@@ -52,6 +52,7 @@ MIGRATIONS: tuple[str, ...] = (
         language TEXT, status TEXT NOT NULL, skip_reason TEXT,
         text TEXT NOT NULL,
         record_json TEXT NOT NULL,
+        vectors BLOB,
         run_id INTEGER REFERENCES runs(id)
     );
     CREATE INDEX articles_content_hash ON articles(content_hash);
@@ -184,11 +185,11 @@ class Store:
     def _insert_article(self, a: Article, run_id: int | None) -> bool:
         cur = self.db.execute(
             "INSERT OR IGNORE INTO articles (id, content_hash, input, title, outlet, author, url, "
-            "published, language, status, skip_reason, text, record_json, run_id) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "published, language, status, skip_reason, text, record_json, vectors, run_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (a.id, a.content_hash, a.input, a.title, a.outlet, a.author, a.url, a.published,
              a.language, a.status, a.skip_reason, a.text, json.dumps(to_json(a), ensure_ascii=False),
-             run_id),
+             _pack(a.claim_vectors), run_id),
         )
         if cur.rowcount == 0:
             return False
@@ -229,8 +230,8 @@ class Store:
     # -- reads ------------------------------------------------------------------------------
 
     def article(self, article_id: str) -> Article | None:
-        row = self.db.execute("SELECT record_json FROM articles WHERE id = ?", (article_id,)).fetchone()
-        return None if row is None else from_json(Article, json.loads(row[0]))
+        row = self.db.execute("SELECT record_json, vectors FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return None if row is None else _article(row[0], row[1])
 
     def find_articles(self, prefix: str) -> list[str]:
         """Ids starting with ``prefix`` (so a user may type a short unique prefix)."""
@@ -241,9 +242,9 @@ class Store:
 
     def articles(self, ids: Iterable[str] | None = None) -> Iterator[Article]:
         if ids is None:
-            cur = self.db.execute("SELECT record_json FROM articles ORDER BY rowid")
-            for (blob,) in cur:
-                yield from_json(Article, json.loads(blob))
+            cur = self.db.execute("SELECT record_json, vectors FROM articles ORDER BY rowid")
+            for blob, vectors in cur:
+                yield _article(blob, vectors)
             return
         for article_id in ids:
             found = self.article(article_id)
@@ -289,3 +290,30 @@ class Store:
         if table not in ("articles", "claims", "failures", "runs", "reviews", "corpus_records"):
             raise StoreError(f"no table {table!r}")
         return int(self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # noqa: S608
+
+
+def _pack(vectors: Any) -> bytes | None:
+    """Claim vectors as ``rows:int32 | cols:int32 | float16 data`` (half the bytes of float32)."""
+    if vectors is None:
+        return None
+    import numpy as np
+
+    arr = np.asarray(vectors, dtype=np.float16)
+    rows, cols = arr.shape if arr.ndim == 2 else (0, 0)
+    return np.array([rows, cols], dtype=np.int32).tobytes() + arr.tobytes()
+
+
+def _unpack(blob: bytes | None) -> Any:
+    if blob is None:
+        return None
+    import numpy as np
+
+    rows, cols = np.frombuffer(blob[:8], dtype=np.int32)
+    return np.frombuffer(blob[8:], dtype=np.float16).astype(np.float32).reshape(int(rows), int(cols))
+
+
+def _article(record_json: str, vectors: bytes | None) -> Article:
+    from dataclasses import replace
+
+    article = from_json(Article, json.loads(record_json))
+    return article if vectors is None else replace(article, claim_vectors=_unpack(vectors))
