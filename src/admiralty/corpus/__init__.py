@@ -36,13 +36,14 @@ class CorpusPlan:
 
 
 def default_plan() -> CorpusPlan:
+    from .copies import Copies
     from .grade import Grades
     from .placeholder import Placeholder
     from .sources import Sources
 
     return CorpusPlan(
         (
-            Placeholder("copies", "copies"),
+            Copies(),
             Placeholder("stories", "stories"),
             Placeholder("links", "claim_links"),
             Sources(),
