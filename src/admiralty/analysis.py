@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import __version__
 from .config import Config
 from .corpus import CorpusPlan, analyse_corpus, default_plan
-from .ingest import Ingest, read_inputs
+from .ingest import Ingest, hash_inputs, read_inputs
 from .model import Article, CorpusResult, Document, Failure, Run
 from .pipeline import Pipeline, Progress
 from .resources import Resources
@@ -51,6 +51,10 @@ class Analysis:
             models=self.resources.models,
             inputs=tuple(self.ingest.inputs),
         )
+
+    def run_preview(self) -> Run:
+        """The run block as known before any article is read (for a streamed JSONL header)."""
+        return replace(self.run, inputs=tuple(hash_inputs(self.paths, self.resources.config)))
 
     def items(self) -> Iterator[Article | Failure]:
         """Analysed or skipped articles and failures, in input order, as each batch completes."""

@@ -161,6 +161,12 @@ class Pipeline:
             for st in self.stages
         ]
 
+    def warm_up(self) -> None:
+        """Load every model now (not on the first article), so the run block is complete."""
+        probe = Article.new(locator="warm-up", text="The minister said on Monday that talks would resume.")
+        for _ in self.run([replace(probe, language="en")]):
+            pass
+
     def run(
         self,
         items: Iterable[Article | Failure],
@@ -269,10 +275,7 @@ def typing_cast_article(item: Article | Failure) -> Article:
 
 
 def _one_line(exc: BaseException) -> str:
-    if isinstance(exc, (AdmiraltyError, StageError)):
-        text = str(exc)
-    else:
-        text = f"{type(exc).__name__}: {exc}"
+    text = str(exc) if isinstance(exc, (AdmiraltyError, StageError)) else f"{type(exc).__name__}: {exc}"
     return " ".join(text.split())[:500]
 
 

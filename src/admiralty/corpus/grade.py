@@ -15,12 +15,14 @@ from ..resources import Resources
 
 VERSION = "grade.baseline/0"
 
+ClaimSources = list[tuple[str, str | None]]  # (claim id, source id)
+
 
 class Grades:
     name = "grade"
     version = VERSION
 
-    def build(self, articles: Sequence[Article], res: Resources) -> list[tuple[str, str | None]]:
+    def build(self, articles: Sequence[Article], res: Resources) -> ClaimSources:
         pairs = []
         for article in articles:
             by_id = {a.id: a for a in article.attributions}
@@ -35,10 +37,10 @@ class Grades:
                 pairs.append((claim.id, source))
         return pairs
 
-    def merge(self, left: list[tuple[str, str | None]], right: list[tuple[str, str | None]]) -> list[tuple[str, str | None]]:
+    def merge(self, left: ClaimSources, right: ClaimSources) -> ClaimSources:
         return left + right
 
-    def query(self, state: list[tuple[str, str | None]], previous: CorpusResult, res: Resources) -> CorpusResult:
+    def query(self, state: ClaimSources, previous: CorpusResult, res: Resources) -> CorpusResult:
         reliability = {s.id: s.reliability for s in previous.sources}
         credibility = int(res.config["grading.unjudged_credibility"])
         fallback = str(res.config["grading.unknown_reliability"])

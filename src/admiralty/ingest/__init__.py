@@ -35,7 +35,7 @@ HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 JSON_SUFFIXES = frozenset({".jsonl", ".ndjson", ".json"})
 READABLE = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES
 
-__all__ = ["Ingest", "read_inputs"]
+__all__ = ["Ingest", "hash_inputs", "read_inputs"]
 
 
 @dataclass
@@ -63,6 +63,24 @@ def read_inputs(
             yield from _read_file(path, _locator(path), config, log)
         else:
             yield Failure(raw, "ingest", "no such file or directory")
+
+
+def hash_inputs(paths: Iterable[str], config: Config | None = None) -> list[InputInfo]:
+    """The run block's inputs without reading any article: for a JSONL header written before the
+    first record (standard input cannot be hashed before it is read, and is left out)."""
+    config = config or Config.default()
+    out = []
+    for raw in paths:
+        path = Path(raw)
+        files = [f for f, _ in _walk(path, config, Ingest())] if path.is_dir() else [path]
+        for file in files:
+            if file.is_file():
+                digest = hashlib.sha256()
+                with file.open("rb") as fh:
+                    for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                        digest.update(chunk)
+                out.append(InputInfo(_locator(file), digest.hexdigest()))
+    return out
 
 
 def _locator(path: Path) -> str:

@@ -42,19 +42,38 @@ def decode(data: bytes, locator: str, config: Config) -> tuple[str, str]:
         return _checked(data.decode("utf-8"), locator, config), "utf-8"
     except UnicodeDecodeError:
         pass
-    from charset_normalizer import from_bytes
+    return _legacy(data, locator, config)
 
-    best = from_bytes(data).best()
-    if best is None or best.encoding is None:
+
+def _legacy(data: bytes, locator: str, config: Config) -> tuple[str, str]:
+    """Pick a legacy (8-bit) encoding. Detection on short texts is ambiguous (cp1250 and cp1252
+    decode French equally "cleanly"), so among the decodings that read as little garbled as the
+    best one (charset-normalizer's mess ratio, within a tolerance), the first of the configured
+    preferred encodings wins; others come in charset-normalizer's order."""
+    from charset_normalizer import from_bytes
+    from charset_normalizer.md import mess_ratio
+
+    preferred = [str(e) for e in config["ingest.preferred_encodings"]]
+    detected = [m.encoding for m in from_bytes(data) if m.encoding]
+    scored = []
+    for rank, encoding in enumerate(dict.fromkeys([*preferred, *detected])):
+        try:
+            text = data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        scored.append((mess_ratio(text, 1.0), rank, encoding, text))
+    if not scored:
         raise InputError(locator, "not UTF-8 and no text encoding fits: binary or corrupt file")
-    coherence = float(best.coherence)
-    if coherence < float(config["ingest.min_encoding_coherence"]) and best.chaos > 0.2:
+    least = min(s[0] for s in scored)
+    if least > float(config["ingest.max_mess_ratio"]):
         raise InputError(
             locator,
-            f"not UTF-8; the closest encoding ({best.encoding}) gives garbled text "
-            f"(chaos {best.chaos:.2f}): convert the file to UTF-8",
+            f"not UTF-8, and every encoding tried gives garbled text (mess ratio {least:.2f}): "
+            "convert the file to UTF-8",
         )
-    return _checked(str(best), locator, config), best.encoding
+    tolerance = float(config["ingest.encoding_tolerance"])
+    _, _, encoding, text = min((s for s in scored if s[0] <= least + tolerance), key=lambda s: s[1])
+    return _checked(text, locator, config), encoding
 
 
 def _checked(text: str, locator: str, config: Config) -> str:

@@ -1,0 +1,91 @@
+"""``admiralty analyze``: the main job."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+import click
+
+from ..analysis import Analysis
+from ..config import Config
+from ..export.json import JsonlWriter, write_document
+from ..model import Document
+from ..resources import Resources
+from ..store import Store
+from . import config_options, db_option, stderr_is_terminal
+from .summary import print_ignored, print_summary, progress_bar
+
+
+@click.command("analyze")
+@click.argument("paths", nargs=-1, required=True)
+@db_option(required=False)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl"]), default="table",
+              show_default=True, help="table: a readable summary; json: one admiralty/1 document; "
+              "jsonl: typed records, one per line, streamed.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="Write the json/jsonl output here instead of stdout.")
+@click.option("--report", type=click.Path(dir_okay=False, writable=True),
+              help="Also write a self-contained HTML report to this file.")
+@click.option("--fail-fast", is_flag=True, help="Stop at the first article a stage fails on (with traceback).")
+@config_options
+def command(paths: tuple[str, ...], db: str | None, fmt: str, output: str | None, report: str | None,
+            fail_fast: bool, config: Config) -> None:
+    """Analyse articles: files, directories (recursive), .jsonl/.json, .html, or - for stdin.
+
+    Prints who says what and on what sourcing, the most check-worthy claims and their grades.
+    Exits 1 when some inputs could not be analysed (each is listed with its reason).
+
+    \b
+    Examples:
+      admiralty analyze examples/
+      admiralty analyze articles/ --db corpus.db --report report.html
+      admiralty analyze feed.jsonl --format jsonl -o out.jsonl
+      cat article.txt | admiralty analyze - --format json
+    """
+    resources = Resources(config)
+    with contextlib.ExitStack() as stack:
+        store = stack.enter_context(Store(db)) if db else None
+        out = stack.enter_context(_open(output))
+        bar = stack.enter_context(progress_bar(enabled=stderr_is_terminal()))
+        analysis = Analysis(paths, resources, store=store, fail_fast=fail_fast, progress=bar.update)
+        doc = _stream_jsonl(analysis, out) if fmt == "jsonl" else analysis.document()
+        bar.close()
+        if fmt == "json":
+            write_document(doc, out)
+        elif fmt == "table":
+            print_summary(doc, config, reused=analysis.reused)
+        print_ignored(analysis.ingest.ignored)
+        if report:
+            from ..export.report import write_report
+
+            write_report(doc, Path(report))
+            click.echo(f"report written to {report}", err=True)
+    if doc.failures:
+        sys.exit(1)
+
+
+def _stream_jsonl(analysis: Analysis, out: IO[str]) -> Document:
+    writer = JsonlWriter(out)
+    analysis.pipeline.warm_up()
+    writer.header(analysis.run_preview())
+    for item in analysis.items():
+        writer.record(item)
+    result = analysis.corpus()
+    writer.corpus(result)
+    return Document(analysis.run, tuple(analysis.failures), tuple(analysis.articles), result.sources,
+                    result.copies, result.stories, result.claim_links, result.grades)
+
+
+@contextlib.contextmanager
+def _open(output: str | None) -> Iterator[IO[str]]:
+    if output is None:
+        yield sys.stdout
+        return
+    with open(output, "w", encoding="utf-8") as fh:
+        yield fh
+
+

@@ -1,0 +1,1 @@
+"""Writers at the edge: the canonical JSON document, typed JSON Lines, and the HTML report."""

@@ -1,0 +1,79 @@
+"""The runner: stage order, the error policy, fail-fast, batching."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from admiralty.errors import PipelineError
+from admiralty.model import Article, Failure
+from admiralty.pipeline import ARTICLE_STAGES, Pipeline, Stage, check_order, stage
+
+
+@stage("boom", "boom.test/1", requires=("doc",), assigns=("nothing",))
+def explode_on_marker(article: Article, doc, res) -> Article:  # type: ignore[no-untyped-def]
+    """fails on articles that contain BOOM"""
+    if "BOOM" in article.text:
+        raise ValueError("a stage bug\nwith a second line")
+    return article
+
+
+def test_order_is_checked() -> None:
+    a = Stage("a", "a/1", ("doc",), ("x",), None)
+    b = Stage("b", "b/1", ("x",), ("y",), None)
+    check_order([Stage("p", "p/1", (), ("doc",), None), a, b])
+    with pytest.raises(PipelineError, match="requires x"):
+        check_order([Stage("p", "p/1", (), ("doc",), None), b, a])
+
+
+def test_default_stages_are_in_a_possible_order(resources) -> None:  # type: ignore[no-untyped-def]
+    described = Pipeline(resources).describe()
+    assert [s["name"] for s in described][:3] == ["language", "parse", "entities"]
+    assert all(s["version"] for s in described)
+
+
+def test_a_failing_article_is_recorded_and_the_run_goes_on(resources) -> None:  # type: ignore[no-untyped-def]
+    stages = (*ARTICLE_STAGES, "tests.test_pipeline:explode_on_marker")
+    pipeline = Pipeline(resources, stages)
+    items = [
+        Article.new(locator="ok-1", text="The minister said the port would reopen."),
+        Article.new(locator="bad", text="The minister said BOOM."),
+        Article.new(locator="ok-2", text="Officials confirmed the figure on Tuesday."),
+        Article.new(locator="empty", text="   "),
+        Article.new(locator="german", text="Der Minister sagte am Montag, dass der Hafen wieder geöffnet wird."),
+    ]
+    out = list(pipeline.run(items))
+    assert [getattr(o, "input", None) for o in out] == ["ok-1", "bad", "ok-2", "empty", "german"]
+    failure = out[1]
+    assert isinstance(failure, Failure) and failure.stage == "boom"
+    assert failure.reason == "ValueError: a stage bug with a second line"
+    assert isinstance(out[0], Article) and out[0].status == "analysed" and out[0].claims
+    assert isinstance(out[3], Article) and out[3].skip_reason == "empty"
+    assert isinstance(out[4], Article) and out[4].skip_reason == "unsupported_language:de"
+
+
+def test_fail_fast_reraises(resources) -> None:  # type: ignore[no-untyped-def]
+    pipeline = Pipeline(resources, (*ARTICLE_STAGES, "tests.test_pipeline:explode_on_marker"), fail_fast=True)
+    with pytest.raises(ValueError, match="a stage bug"):
+        list(pipeline.run([Article.new(locator="bad", text="The minister said BOOM.")]))
+
+
+def test_too_long_for_the_parser_is_a_failure(resources) -> None:  # type: ignore[no-untyped-def]
+    from admiralty.resources import Resources
+
+    small = Resources(resources.config.with_overrides(["pipeline.max_parse_chars=50"]))
+    small.__dict__["nlp"] = resources.nlp  # share the loaded model
+    text = "The minister said the port would reopen next week, officials confirmed."
+    (out,) = list(Pipeline(small).run([dataclasses.replace(Article.new(locator="long", text=text), language="en")]))
+    assert isinstance(out, Failure) and out.stage == "parse" and "limit" in out.reason
+
+
+def test_batches_give_the_same_records(resources) -> None:  # type: ignore[no-untyped-def]
+    from admiralty.resources import Resources
+
+    texts = [f"Minister {n} said on Monday that {n} ships were waiting." for n in ("Ann", "Bo", "Cy")]
+    items = [Article.new(locator=str(i), text=t) for i, t in enumerate(texts)]
+    one = Resources(resources.config.with_overrides(["pipeline.batch_size=1"]))
+    one.__dict__["nlp"] = resources.nlp
+    assert list(Pipeline(one).run(items)) == list(Pipeline(resources).run(items))

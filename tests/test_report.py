@@ -1,0 +1,38 @@
+"""The HTML report: self-contained, escapes hostile article text, highlights by code point."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from admiralty.export.report import render_report, segments
+from admiralty.model import Article, Claim, Document, Marker, Run
+
+
+def _doc(article: Article) -> Document:
+    return Document(Run("0", "t", "d", (), (), ()), (), (article,))
+
+
+def test_hostile_text_is_escaped() -> None:
+    text = 'Minister said <script>alert("x")</script> and <img src=x onerror=alert(1)> "quoted".'
+    article = replace(Article.new(locator="<b>evil</b>.txt", text=text, title="<script>t()</script>"),
+                      language="en")
+    html = render_report(_doc(article))
+    assert "<script>alert" not in html and "<img src=x" not in html and "<b>evil" not in html
+    assert "&lt;script&gt;alert" in html
+    assert "http://" not in html.replace("http://www.w3.org", "")  # nothing loaded from elsewhere
+    assert "https://" not in html
+
+
+def test_segments_cut_at_code_points_across_emoji() -> None:
+    text = "😀 Kiev said 😀 yes."
+    start = text.index("Kiev")
+    article = replace(
+        Article.new(locator="e.txt", text=text), language="en",
+        markers=(Marker(start, start + 4, "Kiev", "kyiv_spelling", "russian_usage"),),
+        claims=(Claim("x:c1", start, len(text), text[start:], "t/1", 0.5, None, "fact", "certain", "affirmed"),),
+    )
+    parts = segments(article)
+    assert "".join(p.text for p in parts) == text
+    marked = [p for p in parts if "marker" in p.classes]
+    assert [p.text for p in marked] == ["Kiev"]
+    assert all("claim" in p.classes for p in parts if p.text in ("Kiev", " said 😀 yes."))

@@ -1,0 +1,57 @@
+"""The SQLite store: migrations, idempotent re-runs, incremental analysis, search."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from admiralty.analysis import Analysis
+from admiralty.errors import StoreError
+from admiralty.store import SCHEMA_VERSION, Store
+
+
+def test_new_store_is_migrated_and_newer_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    with Store(path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.close()
+    with pytest.raises(StoreError, match="newer than this admiralty"):
+        Store(path)
+
+
+def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "junk.db"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError, match="not a usable admiralty store"):
+        Store(path)
+
+
+def test_rerun_adds_nothing_and_new_files_are_analysed_alone(tmp_path: Path, resources) -> None:  # type: ignore[no-untyped-def]
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("The minister said the port would reopen on Friday.", encoding="utf-8")
+    path = tmp_path / "s.db"
+    with Store(path) as store:
+        first = Analysis((str(corpus),), resources, store=store)
+        doc = first.document()
+        assert first.reused == 0 and store.count("articles") == 1
+        claims = store.count("claims")
+        again = Analysis((str(corpus),), resources, store=store)
+        doc2 = again.document()
+        assert again.reused == 1 and store.count("articles") == 1 and store.count("claims") == claims
+        assert doc2.articles == doc.articles
+        (corpus / "b.txt").write_text("Union leaders denied that any offer had been made.", encoding="utf-8")
+        third = Analysis((str(corpus),), resources, store=store)
+        third.document()
+        assert third.reused == 1 and store.count("articles") == 2
+        assert {h[0] for h in store.search("reopen")} == {doc.articles[0].id}
+        assert len(store.corpus().grades) == store.count("claims")
+
+
+def test_search_syntax_error_is_a_store_error(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store, pytest.raises(StoreError, match="bad search query"):
+        store.search('"unbalanced')
