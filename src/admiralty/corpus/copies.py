@@ -11,9 +11,10 @@ How it works:
    boilerplate added still counts), or with Jaccard when the smaller text is too short to trust
    containment. Linked articles form groups (connected components).
 3. Each group's **origin**: the member whose outlet another member credits ("Read Full Article at
-   RT.com"); otherwise the earliest published, then the one with no credit cue, then the longest,
-   then the smallest id. When members credit an outlet that no member is, that outlet is the
-   origin outlet (the corpus only names it).
+   RT.com"); otherwise the earliest published, then the one with no credit cue, then (groups of
+   three or more) the medoid -- copies drift from their origin independently, so the origin is the
+   member closest to all others --, then the longest, then the smallest id. When members credit
+   an outlet that no member is, that outlet is the origin outlet (the corpus only names it).
 4. An article alone in the corpus that credits another outlet is a group of its own with an
    origin the corpus only names (the seed 003: origin RT.com, carried by TROIB News).
 
@@ -146,12 +147,20 @@ def choose_origin(members: Sequence[str], entries: dict[str, Entry]) -> tuple[st
             if same_outlet(entries[m].carrier, credited[name]):
                 return m, entries[m].carrier, f"credited by the other members as {credited[name]}"
 
-    def rank(m: str) -> tuple[int, str, int, int, str]:
+    def centrality(m: str) -> float:
+        # Copies drift from the origin independently, so the origin is the member closest to all
+        # the others (the medoid); rounded so float noise never decides.
+        others = [o for o in members if o != m]
+        total = sum(overlap(entries[m].shingles, entries[o].shingles, "jaccard") for o in others)
+        return round(total / max(1, len(others)), 6)
+
+    def rank(m: str) -> tuple[int, str, int, float, int, str]:
         e = entries[m]
         return (
             0 if e.published else 1,
             e.published or "",
             1 if e.credits() else 0,
+            -centrality(m) if len(members) > 2 else 0.0,
             -len(e.shingles),
             m,
         )
@@ -161,7 +170,7 @@ def choose_origin(members: Sequence[str], entries: dict[str, Entry]) -> tuple[st
         return None, name, f"the members credit {name}, which no article of the corpus is"
     first = min(members, key=rank)
     e = entries[first]
-    why = "earliest published" if e.published else "no credit line, longest text"
+    why = "earliest published" if e.published else "no credit line, closest to the other members"
     return first, e.carrier, why
 
 
