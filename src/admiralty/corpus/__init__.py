@@ -40,11 +40,12 @@ def default_plan() -> CorpusPlan:
     from .grade import Grades
     from .placeholder import Placeholder
     from .sources import Sources
+    from .stories import Stories
 
     return CorpusPlan(
         (
             Copies(),
-            Placeholder("stories", "stories"),
+            Stories(),
             Placeholder("links", "claim_links"),
             Sources(),
             Grades(),

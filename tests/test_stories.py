@@ -1,0 +1,82 @@
+"""The stories stage and the bounded ANN blocking it uses."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from admiralty.corpus import CorpusPlan, analyse_corpus
+from admiralty.corpus.ann import candidate_pairs, max_candidates_per_item
+from admiralty.corpus.copies import Copies
+from admiralty.corpus.stories import Stories
+from admiralty.model import Article, Entity
+from admiralty.pipeline import ARTICLE_STAGES, Pipeline
+from admiralty.resources import Resources
+
+
+def analysed_seeds(seeds: Path, res: Resources) -> list[Article]:
+    """The seed articles through the per-article stages the corpus stages read."""
+    stages = [s for s in ARTICLE_STAGES if s.rsplit(":", 1)[-1] in
+              ("detect_language", "parse", "find_entities", "find_attributions", "find_claims")]
+    arts = [Article.new(locator=str(p), text=p.read_text("utf-8")) for p in sorted(seeds.glob("0*.txt"))]
+    out = [a for a in Pipeline(res, stages).run(arts) if isinstance(a, Article)]
+    assert len(out) == 2
+    return out
+
+
+def _fake(i: int, vec: np.ndarray, ents: list[str], date: str | None = None) -> Article:
+    a = Article.new(locator=f"fake{i}", text=f"Article number {i}.", published=date)
+    ents_t = tuple(Entity(0, 1, n, "GPE", n) for n in ents)
+    v = (vec / np.linalg.norm(vec)).astype(np.float32)[None, :]
+    return replace(a, language="en", entities=ents_t, claim_vectors=v)
+
+
+def test_seeds_are_one_story(seeds: Path, resources: Resources) -> None:
+    arts = analysed_seeds(seeds, resources)
+    stories = analyse_corpus(arts, resources, CorpusPlan((Copies(), Stories()))).stories
+    assert len(stories) == 1
+    assert set(stories[0].articles) == {a.id for a in arts}
+    assert "Ukraine" in stories[0].label
+
+
+def _corpus(rng: np.random.Generator) -> list[Article]:
+    arts = []
+    centres = rng.standard_normal((6, 32))
+    for k in range(30):
+        c = centres[k % 6]
+        arts.append(_fake(k, c + 0.15 * rng.standard_normal(32), [f"Place{k % 6}", "Common", f"X{k}"],
+                          f"2024-01-{1 + k % 6:02d}"))
+    return arts
+
+
+def test_close_articles_sharing_entities_cluster_and_partitions_agree(resources: Resources) -> None:
+    arts = _corpus(np.random.default_rng(0))
+    plan = CorpusPlan((Copies(), Stories()))
+    one = analyse_corpus(arts, resources, plan, partitions=1).stories
+    three = analyse_corpus(list(reversed(arts)), resources, plan, partitions=3).stories
+    assert one == three
+    assert sorted(len(s.articles) for s in one) == [5] * 6
+    assert all(s.first_seen and s.first_seen.startswith("2024-01-0") for s in one)
+
+
+def test_time_window_separates_same_topic_far_apart(resources: Resources) -> None:
+    v = np.ones(16)
+    arts = [_fake(1, v, ["A", "B"], "2024-01-01"), _fake(2, v, ["A", "B"], "2024-06-01")]
+    assert analyse_corpus(arts, resources, CorpusPlan((Stories(),))).stories == ()
+
+
+@pytest.mark.parametrize("n", [50, 3000])
+def test_candidate_pairs_per_item_are_bounded(n: int) -> None:
+    rng = np.random.default_rng(1)
+    # Many near-identical vectors: one huge bucket is the worst case for the bound.
+    x = rng.standard_normal((n, 24)) * 0.01 + 1.0
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    bands, window = 4, 5
+    pairs = candidate_pairs(x, bits=6, bands=bands, window=window, seed=3)
+    per = Counter(i for p in pairs for i in p)
+    assert max(per.values()) <= max_candidates_per_item(bands, window)
+    assert len(pairs) <= n * max_candidates_per_item(bands, window)
