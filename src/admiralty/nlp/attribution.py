@@ -1,14 +1,31 @@
-"""Attribution: who stands behind each statement (source, cue, content).
+"""Attribution: who stands behind each statement — source, cue and content spans.
 
-Placeholder until the attribution issue lands: finds nothing, and says ``baseline`` in its
-version so no reader mistakes it for the real stage.
+Extracted by rules over the spaCy parse (``attribution_rules``): reporting and stance verbs with
+their subjects and complements, "according to X", hearsay adverbs ("reportedly"), nominal cues
+("Trump's claim that …"), direct quotes found by ``attribution_quotes`` (straight and curly marks,
+quotes over sentences and paragraphs, speaker before, after or inside, colon and dash lead-ins,
+split quotes as several content spans). Word lists are data files in ``lexicons/``.
+
+Then, in text order:
+
+- one token belongs to one attribution: a candidate whose cue lies inside another's content is
+  dropped, except that an outer source that is an outlet or "according to X" becomes the ``via``
+  of the inner one ("according to Reuters, the minister said …");
+- every source gets its kind, evidence words and canonical name (``attribution_speakers``):
+  pronouns and descriptions resolve to the named person where the text allows, anonymous and
+  unnamed sources get article-scoped refs into the corpus ``sources`` block.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..pipeline import stage
+from ..model import Attribution, SourceMention, Span, ViaMention, record_id, source_id
+from ..pipeline import replace, stage
+from .attribution_quotes import find_quotes
+from .attribution_rules import Candidate, Lexicon, candidates
+from .attribution_speakers import Resolver, Speaker, SpeakerLexicon
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -16,10 +33,141 @@ if TYPE_CHECKING:
     from ..model import Article
     from ..resources import Resources
 
-VERSION = "attribution.baseline/0"
+VERSION = "attribution.rules/1"
+VIA_KINDS = frozenset({"outlet"})
+# Rules whose content is a real complement, the only ones a stance verb is trusted with.
+STANCE_RULES = frozenset({"verb.clause", "verb.infinitive", "verb.object", "verb.for_clause",
+                          "verb.preposition"})
+
+
+@dataclass(frozen=True)
+class Settings:
+    lexicon: Lexicon
+    speakers: SpeakerLexicon
+    max_quote_chars: int
+    min_content_chars: int
+    stance_needs_clause: bool
+
+
+def _settings(res: Resources) -> Settings:
+    def build() -> Settings:
+        cfg = res.config
+        officials: dict[str, int] = {}
+        for n, line in enumerate(res.lexicon("attribution_officials")):
+            for word in line.split("|"):
+                officials.setdefault(word.strip().lower(), n)
+        pronouns = {}
+        for line in res.lexicon("attribution_pronouns"):
+            word, _, number = line.partition("\t")
+            pronouns[word.strip().lower()] = number.strip() or "x"
+        outlets = res.lexicon("attribution_outlets")
+        return Settings(
+            lexicon=Lexicon(
+                speech=frozenset(w.lower() for w in res.lexicon("attribution_speech_verbs")),
+                stance=frozenset(w.lower() for w in res.lexicon("attribution_stance_verbs")),
+                nouns=frozenset(w.lower() for w in res.lexicon("attribution_nouns")),
+            ),
+            speakers=SpeakerLexicon(
+                anonymous=frozenset(w.lower() for w in res.lexicon("attribution_anonymous")),
+                officials=officials,
+                documents=frozenset(w.lower() for w in res.lexicon("attribution_documents")),
+                outlet_nouns=frozenset(w for w in outlets if w.islower()),
+                outlet_names=frozenset(
+                    (w[4:] if w.startswith("The ") else w).lower() for w in outlets if not w.islower()
+                ),
+                pronouns=pronouns,
+            ),
+            max_quote_chars=int(cfg["attribution.max_quote_chars"]),
+            min_content_chars=int(cfg["attribution.min_content_chars"]),
+            stance_needs_clause=bool(cfg["attribution.stance_needs_clause"]),
+        )
+
+    return res.cached("attribution.settings", build)  # type: ignore[no-any-return]
 
 
 @stage("attribution", VERSION, requires=("doc", "entities"), assigns=("attributions",))
 def find_attributions(article: Article, doc: Doc | None, res: Resources) -> Article:
-    """who says what: source, cue and content spans (baseline: none)"""
-    return article
+    """who says what: source (kind, ref), cue and content spans, intermediaries"""
+    assert doc is not None
+    settings = _settings(res)
+    text = article.text
+    quotes = find_quotes(text, settings.max_quote_chars)
+    found = candidates(doc, quotes, settings.lexicon, settings.min_content_chars)
+    if settings.stance_needs_clause:
+        found = [c for c in found if c.speech or c.rule in STANCE_RULES]
+    kept = _univocal(found)
+    resolver = Resolver(doc, article.entities, settings.speakers)
+    records = []
+    for cand in sorted(kept, key=_order):
+        records.append(_record(article, cand, resolver, len(records) + 1))
+    return replace(article, attributions=tuple(records))
+
+
+def _order(c: Candidate) -> tuple[int, int]:
+    starts = [c.cue[0], *(s for s, _ in c.content)]
+    if c.source:
+        starts.append(c.source[0])
+    return min(starts), c.cue[0]
+
+
+def _inside(point: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(s <= point[0] and point[1] <= e for s, e in spans)
+
+
+def _univocal(found: list[Candidate]) -> list[Candidate]:
+    """One token, one attribution: drop candidates nested in another's content (an outer
+    "according to" or outlet becomes the inner one's ``via``) and duplicates of one cue."""
+    by_cue: dict[tuple[int, int], Candidate] = {}
+    for cand in sorted(found, key=lambda c: (c.cue, c.rule)):
+        by_cue.setdefault(cand.cue, cand)
+    items = sorted(by_cue.values(), key=lambda c: (c.cue[0], c.rule))
+    dropped: set[int] = set()
+    for i, outer in enumerate(items):
+        if i in dropped:
+            continue
+        for j, inner in enumerate(items):
+            if i == j or j in dropped or i in dropped:
+                continue
+            if _inside(inner.cue, outer.content):
+                if outer.rule == "according_to" and inner.source is not None and inner.rule != "according_to":
+                    inner.via, inner.via_token = outer.source, outer.source_token
+                    inner.extra["via_rule"] = "according_to"
+                    dropped.add(i)
+                elif outer.source is not None and inner.source is not None and _inside(inner.source, outer.content):
+                    inner.nested_in = i
+                    dropped.add(j)
+                else:
+                    dropped.add(j)
+            elif outer.source and _inside(inner.cue, [outer.source]):
+                dropped.add(j)
+    return [c for k, c in enumerate(items) if k not in dropped]
+
+
+def _record(article: Article, cand: Candidate, resolver: Resolver, n: int) -> Attribution:
+    text = article.text
+    source = None
+    if cand.source is not None and cand.source_token is not None:
+        speaker = resolver.resolve(cand.source_token, cand.source)
+        s, e = cand.source
+        source = SourceMention(s, e, text[s:e], speaker.kind, _ref(article, speaker), speaker.evidence)
+    via = None
+    if cand.via is not None and cand.via_token is not None:
+        vs = resolver.kind_only(cand.via_token, cand.via)
+        if vs.kind in VIA_KINDS or cand.extra.get("via_rule") == "according_to":
+            s, e = cand.via
+            via = ViaMention(s, e, text[s:e], vs.kind, _ref(article, vs))
+    cue = Span(cand.cue[0], cand.cue[1], text[cand.cue[0]:cand.cue[1]])
+    content = tuple(Span(s, e, text[s:e]) for s, e in sorted(cand.content))
+    return Attribution(
+        id=record_id(article.id, "a", n),
+        form=cand.form,  # type: ignore[arg-type]
+        by=VERSION,
+        source=source,
+        via=via,
+        cue=cue,
+        content=content,
+    )
+
+
+def _ref(article: Article, speaker: Speaker) -> str:
+    return source_id(speaker.kind, speaker.name, article.id if speaker.scoped else None)

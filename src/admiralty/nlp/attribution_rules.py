@@ -1,0 +1,564 @@
+"""Rules that find attribution relations over a spaCy dependency parse.
+
+Each rule yields a ``Candidate``: the token of the cue, the source token (the head of the source
+phrase, or none), and the content as character ranges. The rules:
+
+- **verb cue** — a reporting or stance verb (``lexicons/attribution_*_verbs.txt``) with its subject
+  as source (through conjunctions, participles and relative clauses; the agent of a passive) and
+  its clausal complement, infinitive, object or prepositional object as content ("X said that …",
+  "X dismissed the possibility of …", "X advocated for …"); a parenthetical verb ("…, sources say,
+  …", "…, he said.") takes the clause around it; a colon or dash lead-in ("He said: …") takes what
+  follows, including a quote that runs on over sentences.
+- **according to** — "according to X" with the clause it modifies as content.
+- **hearsay adverb** — "reportedly", "allegedly": no source, the modified clause as content.
+- **nominal cue** — a noun like "claim", "remarks", "warning" owned by a source ("Trump's claim
+  that …", "a warning from the ministry that …") with a clause as content.
+
+Content that touches a quotation grows to the whole quotation (quotes cross sentence boundaries
+where the parser does not), and a quotation that continues right after the speaker ("…," he said,
+"…") is added as a second content span.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .attribution_quotes import Quote, quote_at
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+SUBJECTS = frozenset({"nsubj", "csubj"})
+PASSIVE_SUBJECTS = frozenset({"nsubjpass", "csubjpass"})
+CLAUSES = frozenset({"ccomp"})
+OBJECTS = frozenset({"dobj", "attr", "oprd"})
+CONTENT_PREPS = frozenset({"for", "of", "about", "against", "on", "over"})
+# Verb + preposition pairs whose object is what was said ("warned of", "called for").
+VERB_PREPS = frozenset({
+    ("advocate", "for"), ("call", "for"), ("argue", "for"), ("argue", "against"), ("warn", "of"),
+    ("warn", "about"), ("warn", "against"), ("speak", "of"), ("speak", "about"), ("talk", "about"),
+    ("complain", "about"), ("comment", "on"), ("push", "for"), ("plead", "for"), ("ask", "for"),
+    ("hint", "at"), ("boast", "about"), ("brag", "about"), ("write", "about"), ("testify", "about"),
+    ("caution", "against"), ("insist", "on"), ("press", "for"), ("lobby", "for"), ("object", "to"),
+})
+PARENTHETICAL = frozenset({"parataxis"})
+INHERITS_SUBJECT = frozenset({"conj", "advcl", "xcomp", "acl", "pcomp"})
+HEARSAY = frozenset({"reportedly", "allegedly", "purportedly", "supposedly", "apparently"})
+LEAD_IN = frozenset({":", "—", "–", "-", "--"})
+RELATIVE = frozenset({"who", "which", "that", "whom"})
+SKIP_DEPS = frozenset({"amod", "compound", "nmod"})
+
+
+@dataclass
+class Candidate:
+    """One attribution found by a rule, before source kinds and resolution."""
+
+    rule: str
+    cue: tuple[int, int]
+    cue_token: int
+    source: tuple[int, int] | None
+    source_token: int | None
+    content: list[tuple[int, int]]
+    sentence: int
+    via_token: int | None = None
+    via: tuple[int, int] | None = None
+    form: str = "indirect"
+    speech: bool = True
+    nested_in: int | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    speech: frozenset[str]
+    stance: frozenset[str]
+    nouns: frozenset[str]
+    via_nouns: frozenset[str] = frozenset({"interview", "conversation", "comment", "remark", "statement"})
+
+
+def candidates(doc: Doc, quotes: Sequence[Quote], lex: Lexicon, min_content: int) -> list[Candidate]:
+    """Every attribution the rules find in ``doc``, in no particular order."""
+    sent_index = {s.start: i for i, s in enumerate(doc.sents)}
+    sents = list(doc.sents)
+    found: list[Candidate] = []
+    for tok in doc:
+        sent = tok.sent
+        si = sent_index[sent.start]
+        lemma = tok.lemma_.lower()
+        try:
+            if tok.lower_ == "according" and _is_according(tok):
+                cand = _according(tok, sent, si)
+            elif tok.lower_ in HEARSAY and tok.dep_ == "advmod":
+                cand = _hearsay(tok, sent, si)
+            elif tok.pos_ in ("VERB", "AUX") and (lemma in lex.speech or lemma in lex.stance):
+                cand = _verb(tok, sent, si, sents, quotes, lemma in lex.speech)
+            elif tok.pos_ in ("NOUN", "PROPN", "ADJ") and lemma in lex.speech and _before_that(tok):
+                cand = _surface(tok, sent, si)
+            elif tok.pos_ == "NOUN" and lemma in lex.nouns:
+                cand = _noun(tok, sent, si)
+            else:
+                continue
+        except (IndexError, ValueError):
+            continue  # an odd parse costs this one candidate, never the text
+        if cand is None:
+            continue
+        cand.content = [c for c in (_trim(doc.text, s, e) for s, e in cand.content) if c[1] - c[0] >= min_content]
+        if not cand.content:
+            continue
+        _fit_lines(cand, doc.text, quotes)
+        if not cand.content:
+            continue
+        _grow_to_quotes(cand, doc.text, quotes)
+        _add_split_quote(cand, doc, quotes)
+        _set_via(cand, tok, lex)
+        found.append(cand)
+    return found
+
+
+# -- rules ------------------------------------------------------------------------------------
+
+
+def _is_according(tok: Token) -> bool:
+    nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+    return nxt is not None and nxt.lower_ == "to"
+
+
+def _according(tok: Token, sent: Span, si: int) -> Candidate | None:
+    doc = tok.doc
+    to = tok.nbor(1)
+    objs = [c for c in to.children if c.dep_ == "pobj"] or [c for c in tok.children if c.dep_ == "pobj"]
+    if not objs:
+        return None
+    src = objs[0]
+    s_start, s_end = _phrase(src)
+    phrase_lo = min(tok.i, to.i)
+    phrase_hi = max(t.i for t in [tok, to, *src.subtree])
+    content = _around(sent, phrase_lo, phrase_hi)
+    return Candidate("according_to", (tok.idx, to.idx + len(to)), tok.i,
+                     (doc[s_start].idx, _end(doc[s_end - 1])), src.i, content, si, form="according_to")
+
+
+def _hearsay(tok: Token, sent: Span, si: int) -> Candidate | None:
+    content = _clause_around(tok, sent, tok.i, tok.i)
+    return Candidate("hearsay", (tok.idx, _end(tok)), tok.i, None, None, content, si)
+
+
+def _verb(tok: Token, sent: Span, si: int, sents: list[Span], quotes: Sequence[Quote],
+          speech: bool) -> Candidate | None:
+    if tok.dep_ in SKIP_DEPS:
+        return None
+    doc = tok.doc
+    children = list(tok.children)
+    passive = any(c.dep_ == "auxpass" for c in children)
+    src = _subject(tok, passive)
+    content: list[tuple[int, int]] = []
+    rule = "verb"
+    clauses = [c for c in children if c.dep_ in CLAUSES]
+    xcomps = [c for c in children if c.dep_ == "xcomp"]
+    objs = [c for c in children if c.dep_ in OBJECTS]
+    preps = [c for c in children if c.dep_ == "prep" and c.lower_ in CONTENT_PREPS]
+    advcls = [c for c in children if c.dep_ == "advcl" and c.i > tok.i and c.left_edge.lower_ == "for"]
+    if clauses:
+        content = [_subtree_range(c) for c in clauses]
+        # "... note that X, and that Y": the second clause hangs from the verb as a conjunct.
+        for c in children:
+            if c.dep_ == "conj" and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children):
+                content.append(_subtree_range(c))
+        content = _merge_gaps(doc.text, content)
+        rule = "verb.clause"
+    elif tok.dep_ in PARENTHETICAL or _is_parenthetical(tok):
+        lo = min(t.i for t in tok.subtree)
+        hi = max(t.i for t in tok.subtree)
+        content = _around(sent, lo, hi)
+        rule = "verb.parenthetical"
+    elif xcomps:
+        first = min([*(o.left_edge.i for o in objs), xcomps[0].left_edge.i])
+        content = [(doc[first].idx, _end(doc[xcomps[0].right_edge.i]))]
+        rule = "verb.infinitive"
+    else:
+        lead = _lead_in(tok, sent, sents, quotes)
+        if lead is not None:
+            content = [lead]
+            rule = "verb.lead_in"
+        elif objs and not passive and tok.lemma_.lower() not in ("tell", "ask", "call", "see", "show"):
+            content = [_subtree_range(objs[0])]
+            rule = "verb.object"
+        elif advcls and not passive:
+            first = advcls[0].left_edge.i + 1
+            content = [(doc[first].idx, _end(doc[advcls[0].right_edge.i]))]
+            rule = "verb.for_clause"
+        elif preps and not passive and (tok.lemma_.lower(), preps[0].lower_) in VERB_PREPS:
+            pobj = [c for c in preps[0].children if c.dep_ in ("pobj", "pcomp")]
+            if pobj:
+                content = [_subtree_range(pobj[0])]
+                rule = "verb.preposition"
+    if not content:
+        return None
+    if src is None and not passive and rule != "verb.parenthetical":
+        return None
+    if src is not None and _overlaps(_subtree_range(src), content):
+        src = None
+    s_span = None
+    if src is not None:
+        a, b = _phrase(src)
+        s_span = (doc[a].idx, _end(doc[b - 1]))
+    cue_start = tok.idx
+    return Candidate(rule, (cue_start, _end(tok)), tok.i, s_span, src.i if src is not None else None,
+                     content, si, speech=speech)
+
+
+def _before_that(tok: Token) -> bool:
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    return nxt is not None and nxt.lower_ == "that"
+
+
+def _surface(tok: Token, sent: Span, si: int) -> Candidate | None:
+    """A reporting verb the tagger took for a noun ("Our sources ... report that X"): the words
+    before it (from the sentence start or the last comma) are the source, the rest the content."""
+    doc = tok.doc
+    a = tok.i - 1
+    while a > sent.start and doc[a - 1].text not in (",", ";", ":", "\n") and not doc[a - 1].is_space:
+        a -= 1
+    if a >= tok.i or not any(t.pos_ in ("NOUN", "PROPN", "PRON") for t in doc[a:tok.i]):
+        return None
+    head = max(doc[a:tok.i], key=lambda t: (t.pos_ in ("NOUN", "PROPN", "PRON"), -_depth(t, a, tok.i), -t.i))
+    end = sent.end - 1
+    while end > tok.i and doc[end].is_punct:
+        end -= 1
+    if end <= tok.i + 1:
+        return None
+    return Candidate("surface", (tok.idx, _end(tok)), tok.i, (doc[a].idx, _end(doc[tok.i - 1])), head.i,
+                     [(doc[tok.i + 1].idx, _end(doc[end]))], si)
+
+
+def _depth(tok: Token, lo: int, hi: int) -> int:
+    """How many heads up from ``tok`` stay inside tokens ``lo..hi`` (0 = the phrase's root)."""
+    n = 0
+    while lo <= tok.head.i < hi and tok.head.i != tok.i and n < 20:
+        tok = tok.head
+        n += 1
+    return n
+
+
+def _fit_lines(cand: Candidate, text: str, quotes: Sequence[Quote]) -> None:
+    """Headlines and bylines have no full stop, so the parser runs lines together: keep the
+    source on the cue's line, and content that stays on one line within it."""
+    line_start = text.rfind("\n", 0, cand.cue[0]) + 1
+    line_end = text.find("\n", cand.cue[1])
+    line_end = len(text) if line_end < 0 else line_end
+    if cand.source is not None:
+        s, e = cand.source
+        if e <= cand.cue[0] and s < line_start < e:
+            s = line_start
+            while s < e and text[s].isspace():
+                s += 1
+            cand.source = (s, e)
+    fitted = []
+    for s, e in cand.content:
+        if any(q.start <= s and e <= q.end for q in quotes) or "\n" not in text[s:e]:
+            fitted.append((s, e))
+            continue
+        if s >= cand.cue[1] and s < line_end:
+            fitted.append((s, line_end))
+        elif e <= cand.cue[0] and e > line_start:
+            fitted.append((max(s, line_start), e))
+        else:
+            fitted.append((s, e))
+    # A headline's content cut short by the run-on parse: finish the line.
+    out = []
+    for s, e in fitted:
+        rest = text[e:line_end]
+        if s >= cand.cue[1] and line_end < len(text) and rest.strip() and len(rest.split()) <= 3 \
+                and not any(ch in rest for ch in ".!?;:\"“”"):
+            e = line_end
+        out.append((s, e))
+    cand.content = [(s, e) for s, e in out if e > s]
+
+
+def _noun(tok: Token, sent: Span, si: int) -> Candidate | None:
+    doc = tok.doc
+    children = list(tok.children)
+    owner = next((c for c in children if c.dep_ == "poss"), None)
+    if owner is None:
+        for prep in (c for c in children if c.dep_ == "prep" and c.lower_ in ("by", "from")):
+            owner = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            if owner is not None:
+                break
+    clause = next((c for c in children if c.dep_ in ("acl", "ccomp", "relcl") and
+                   any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)), None)
+    if clause is None:
+        clause = next((c for c in children if c.dep_ in ("acl", "ccomp") and c.i > tok.i
+                       and c.left_edge.lower_ == "that"), None)
+    if owner is None or clause is None:
+        return None
+    a, b = _phrase(owner)
+    return Candidate("noun", (tok.idx, _end(tok)), tok.i, (doc[a].idx, _end(doc[b - 1])), owner.i,
+                     [_subtree_range(clause)], si)
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def _end(tok: Token) -> int:
+    return tok.idx + len(tok.text)
+
+
+def _subtree_range(tok: Token) -> tuple[int, int]:
+    doc = tok.doc
+    return doc[tok.left_edge.i].idx, _end(doc[tok.right_edge.i])
+
+
+def _phrase(tok: Token) -> tuple[int, int]:
+    """Token range [a, b) of a source phrase: the head's subtree without trailing punctuation."""
+    a, b = tok.left_edge.i, tok.right_edge.i + 1
+    doc = tok.doc
+    while b > a + 1 and doc[b - 1].is_punct and doc[b - 1].text not in ")’'":
+        b -= 1
+    while a < b - 1 and doc[a].is_punct:
+        a += 1
+    return a, b
+
+
+def _subject(tok: Token, passive: bool) -> Token | None:
+    """The speaker of a reporting verb, following the parse up through verbs that share it."""
+    seen = 0
+    cur = tok
+    while seen < 6:
+        seen += 1
+        kids = list(cur.children)
+        if passive and cur.i == tok.i:
+            agent = next((c for c in kids if c.dep_ == "agent"), None)
+            if agent is not None:
+                obj = next((c for c in agent.children if c.dep_ == "pobj"), None)
+                return obj
+            return None
+        subj = next((c for c in kids if c.dep_ in SUBJECTS), None)
+        if subj is not None:
+            return subj
+        if cur.dep_ == "relcl" and cur.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            return cur.head
+        if cur.dep_ == "acl" and cur.head.pos_ in ("NOUN", "PROPN"):
+            return _subject(cur.head.head, False) if cur.head.dep_ in ("dobj", "pobj") else cur.head
+        if cur.dep_ in INHERITS_SUBJECT and cur.head.i != cur.i:
+            cur = cur.head
+            continue
+        return None
+    return None
+
+
+def _is_parenthetical(tok: Token) -> bool:
+    """A reporting verb set off inside or after the clause it reports ("…, he said, …")."""
+    if tok.dep_ not in ("ccomp", "advcl", "conj") or tok.head.i == tok.i:
+        return False
+    if any(c.dep_ in CLAUSES or c.dep_ in OBJECTS for c in tok.children):
+        return False
+    if tok.i < tok.head.i:
+        return False
+    doc = tok.doc
+    lo, hi = tok.left_edge.i, tok.right_edge.i
+    marks = (",", "—", "–", "-", "(")
+    before = doc[lo].text in marks or (lo > 0 and doc[lo - 1].text in marks)
+    after = hi + 1 >= len(doc) or doc[hi].text in marks or doc[hi + 1].text in (*marks, ".", ")")
+    return before and after
+
+
+def _clause_around(tok: Token, sent: Span, lo: int, hi: int, head: Token | None = None) -> list[tuple[int, int]]:
+    """The clause a parenthetical phrase (tokens ``lo..hi``) sits in, without the phrase: one or
+    two character ranges."""
+    doc = tok.doc
+    h = head if head is not None else tok.head
+    while h.dep_ in ("prep", "pobj", "advmod", "npadvmod") and h.head.i != h.i:
+        h = h.head
+    if h.i == tok.i:
+        left, right = sent.start, sent.end - 1
+    else:
+        left, right = h.left_edge.i, h.right_edge.i
+    left, right = max(left, sent.start), min(right, sent.end - 1)
+    out = []
+    a, b = left, lo - 1
+    while b >= a and (doc[b].is_punct or doc[b].lower_ in ("but", "and", "however")):
+        b -= 1
+    if b >= a:
+        out.append((doc[a].idx, _end(doc[b])))
+    a, b = hi + 1, right
+    while a <= b and doc[a].is_punct:
+        a += 1
+    while b >= a and doc[b].is_punct and doc[b].text not in "”\"'’":
+        b -= 1
+    if b >= a:
+        out.append((doc[a].idx, _end(doc[b])))
+    return out
+
+
+CONNECTIVES = frozenset({"but", "and", "however", "yet", "so", "still", "also", "now", "then", "meanwhile"})
+
+
+def _around(sent: Span, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Content around a parenthetical (tokens ``lo..hi``) by position: what follows it in the
+    sentence, plus what precedes it when that is a fragment of the same clause (no verb of its
+    own) — or only what precedes it when the parenthetical ends the sentence."""
+    doc = sent.doc
+    a, b = sent.start, lo - 1
+    while a <= b and (doc[a].is_punct or doc[a].lower_ in CONNECTIVES or doc[a].is_space):
+        a += 1
+    while b >= a and (doc[b].is_punct or doc[b].lower_ in CONNECTIVES or doc[b].is_space):
+        b -= 1
+    c, d = hi + 1, sent.end - 1
+    while c <= d and ((doc[c].is_punct and doc[c].text not in "\"“‘'") or doc[c].is_space):
+        c += 1
+    while d >= c and ((doc[d].is_punct and doc[d].text not in "\"”’'") or doc[d].is_space):
+        d -= 1
+    right_words = sum(1 for t in doc[c:d + 1] if not t.is_punct) if d >= c else 0
+    left_words = sum(1 for t in doc[a:b + 1] if not t.is_punct) if b >= a else 0
+    left_clause = any(t.pos_ in ("VERB", "AUX") and t.dep_ in ("ROOT", "ccomp", "conj", "advcl", "parataxis")
+                      for t in doc[a:b + 1]) if b >= a else False
+    out = []
+    if left_words and (right_words < 3 or not left_clause):
+        out.append((doc[a].idx, _end(doc[b])))
+    if right_words >= 3 or (right_words and not out):
+        out.append((doc[c].idx, _end(doc[d])))
+    return out
+
+
+def _merge_gaps(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join content ranges separated only by punctuation and "and"/"or"."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and all(w in (",", "and", "or", ";", "but") for w in text[out[-1][1]:s].replace(",", " , ").split()):
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def _lead_in(tok: Token, sent: Span, sents: list[Span], quotes: Sequence[Quote]) -> tuple[int, int] | None:
+    """Content after "He said:" / "She warned —": the rest of the sentence, or a quotation that
+    starts right after the mark (however many sentences it runs)."""
+    doc = tok.doc
+    j = tok.i + 1
+    while j < len(doc) and doc[j].dep_ in ("prt", "advmod", "npadvmod") and j - tok.i < 4:
+        j += 1
+    if j >= len(doc) or doc[j].text not in LEAD_IN:
+        return None
+    after = _end(doc[j])
+    text = doc.text
+    k = after
+    while k < len(text) and text[k].isspace():
+        k += 1
+    for q in quotes:
+        if q.start == k:
+            return q.start, q.end
+    if j + 1 < sent.end:
+        return doc[j + 1].idx, _end(doc[sent.end - 1])
+    return None
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Strip spaces and loose punctuation from the ends of a range (quotes kept)."""
+    while start < end and (text[start].isspace() or text[start] in ",;:—–-"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:—–-.("):
+        end -= 1
+    return start, end
+
+
+def _overlaps(rng: tuple[int, int], spans: Iterable[tuple[int, int]]) -> bool:
+    return any(rng[0] < e and s < rng[1] for s, e in spans)
+
+
+def _grow_to_quotes(cand: Candidate, text: str, quotes: Sequence[Quote]) -> None:
+    """Let content that touches a quotation cover the whole quotation, and set the form."""
+    grown = []
+    quoted = 0
+    partial = False
+    for s, e in cand.content:
+        for q in quote_at(quotes, s, e):
+            if q.start <= cand.cue[0] < q.end:
+                continue  # the cue itself is inside this quote: leave it
+            if cand.source and q.start < cand.source[1] and cand.source[0] < q.end:
+                continue
+            s, e = min(s, q.start), max(e, q.end)
+        grown.append((s, e))
+    cand.content = _merge(grown)
+    for s, e in cand.content:
+        qs = quote_at(quotes, s, e)
+        inside = sum(min(e, q.end) - max(s, q.start) for q in qs)
+        body = len(text[s:e].strip(" ,.;"))
+        if qs and inside >= body - 2:
+            quoted += 1
+        elif qs:
+            partial = True
+    if cand.form == "according_to":
+        return
+    if quoted and not partial and quoted == len(cand.content):
+        cand.form = "direct"
+    elif quoted or partial:
+        cand.form = "mixed"
+
+
+def _add_split_quote(cand: Candidate, doc: Doc, quotes: Sequence[Quote]) -> None:
+    """'"A," he said, "B."': B continues the quotation that A began."""
+    if not cand.content or cand.form not in ("direct", "mixed"):
+        return
+    text = doc.text
+    last = cand.content[-1]
+    if last[1] > cand.cue[0]:
+        return
+    tail = max(cand.cue[1], cand.source[1] if cand.source else 0)
+    for q in quotes:
+        if q.start >= tail:
+            gap = text[tail:q.start]
+            if len(gap) <= 3 and all(ch in " ,:;\n" for ch in gap) and "\n" not in gap:
+                cand.content.append((q.start, q.end))
+            return
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def _set_via(cand: Candidate, tok: Token, lex: Lexicon) -> None:
+    """The channel a speaker used: "in an interview with X", "told X", "speaking to X"."""
+    if cand.rule.startswith("according"):
+        return
+    doc = tok.doc
+    verb = tok
+    pool: list[Token] = []
+    for child in verb.children:
+        if child.dep_ in ("dative", "dobj") and verb.lemma_.lower() in ("tell", "say"):
+            pool.append(child)
+        if child.dep_ == "prep":
+            pool.extend(_interview_objects(child, lex))
+    # A fronted "In an interview with X, he said …" hangs from the main verb.
+    sent = tok.sent
+    for t in sent:
+        if t.lemma_.lower() in lex.via_nouns and t.pos_ == "NOUN" and t.head.dep_ == "prep":
+            for prep in (c for c in t.children if c.dep_ == "prep" and c.lower_ in ("with", "to")):
+                pool.extend(c for c in prep.children if c.dep_ == "pobj")
+    for cand_tok in pool:
+        rng = _subtree_range(cand_tok)
+        if _overlaps(rng, cand.content):
+            continue
+        if cand.source and rng[0] < cand.source[1] and cand.source[0] < rng[1]:
+            continue
+        cand.via_token = cand_tok.i
+        a, b = _phrase(cand_tok)
+        cand.via = (doc[a].idx, _end(doc[b - 1]))
+        return
+
+
+def _interview_objects(prep: Token, lex: Lexicon) -> Iterator[Token]:
+    for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+        if pobj.lemma_.lower() in lex.via_nouns:
+            for p2 in (c for c in pobj.children if c.dep_ == "prep" and c.lower_ in ("with", "to")):
+                yield from (c for c in p2.children if c.dep_ == "pobj")
+        elif prep.lower_ == "to" and prep.head.lemma_.lower() in ("speak", "talk"):
+            yield pobj
