@@ -539,8 +539,14 @@ def _convert(tp: Any, value: Any) -> Any:
     return value
 
 
-def source_id(kind: str, name: str) -> str:
+def source_id(kind: str, name: str, scope: str | None = None) -> str:
     """The id of a source in the corpus ``sources`` block, derived from its kind and canonical
-    name so that every per-article stage can point at it without seeing the corpus."""
+    name so that every per-article stage can point at it without seeing the corpus.
+
+    ``scope`` (an article id) keeps unnamed sources apart: "sources" in one article are not the
+    "sources" of another, so anonymous, unnamed-official and unnamed-document sources pass it."""
     family = "outlet" if kind == "outlet" else "speaker"
-    return f"src-{short_hash(family, ' '.join(name.lower().split()), size=5)}"
+    key = " ".join(name.lower().split())
+    if scope is not None:
+        return f"src-{short_hash(family, kind, key, scope, size=5)}"
+    return f"src-{short_hash(family, key, size=5)}"
