@@ -21,7 +21,8 @@ from admiralty.resources import Resources
 def analysed_seeds(seeds: Path, res: Resources) -> list[Article]:
     """The seed articles through the per-article stages the corpus stages read."""
     stages = [s for s in ARTICLE_STAGES if s.rsplit(":", 1)[-1] in
-              ("detect_language", "parse", "find_entities", "find_attributions", "find_claims")]
+              ("detect_language", "parse", "find_entities", "find_attributions", "find_claims",
+               "embed_claims")]
     arts = [Article.new(locator=str(p), text=p.read_text("utf-8")) for p in sorted(seeds.glob("0*.txt"))]
     out = [a for a in Pipeline(res, stages).run(arts) if isinstance(a, Article)]
     assert len(out) == 2

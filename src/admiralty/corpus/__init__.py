@@ -38,7 +38,7 @@ class CorpusPlan:
 def default_plan() -> CorpusPlan:
     from .copies import Copies
     from .grade import Grades
-    from .placeholder import Placeholder
+    from .links import Links
     from .sources import Sources
     from .stories import Stories
 
@@ -46,7 +46,7 @@ def default_plan() -> CorpusPlan:
         (
             Copies(),
             Stories(),
-            Placeholder("links", "claim_links"),
+            Links(),
             Sources(),
             Grades(),
         )

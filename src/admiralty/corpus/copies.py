@@ -170,7 +170,12 @@ def choose_origin(members: Sequence[str], entries: dict[str, Entry]) -> tuple[st
         return None, name, f"the members credit {name}, which no article of the corpus is"
     first = min(members, key=rank)
     e = entries[first]
-    why = "earliest published" if e.published else "no credit line, closest to the other members"
+    if e.published:
+        why = "earliest published"
+    elif len(members) > 2:
+        why = "undated: no credit line, closest to the other members"
+    else:
+        why = "undated: no credit line, longest text"
     return first, e.carrier, why
 
 

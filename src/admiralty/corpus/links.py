@@ -1,0 +1,286 @@
+"""The corpus ``claim_links`` block: the same or a related claim across independent articles, and
+whether they restate, support, relate to or contradict each other -- with typed reasons.
+
+How it works:
+
+1. ``build`` (per partition): each claim's vector (``Article.claim_vectors``; ``res.embed`` of the
+   claim texts when absent), polarity, quantities (value and what is counted) and the entity names
+   inside its span. ``merge`` is a union keyed by claim id.
+2. ``query``: claims of articles that are copies of an origin present in the corpus take no part
+   (only origins are independent); claims of one article, or of articles in one copy group, are
+   never paired. Candidates come from bounded random-hyperplane LSH (:mod:`.ann`) over the claim
+   vectors; survivors of a loose cosine pre-filter are re-embedded with the packaged MiniLM
+   (``res.embed``) when ``reembed`` is on, and that cosine decides. A pair is a match when its
+   cosine reaches ``match_cosine`` and the claims share an entity, or ``strong_cosine`` alone.
+   Each claim keeps its ``max_links_per_claim`` best matches.
+3. Typed reasons for every match (rule, version, parameters, records, a sentence):
+
+   * ``match.similarity``            -- the cosine and the shared entity names;
+   * ``tension.negation``            -- one claim negated, the other affirmed;
+   * ``tension.antonym``             -- opposite predicates (``links_antonyms.txt``);
+   * ``numbers.different_quantity``  -- numbers that count different things (30,000 troops vs
+     200,000 soldiers): said, and *not* a contradiction;
+   * ``numbers.conflict``            -- different numbers for the same counted thing (a tension);
+   * ``scope.different_place``       -- the claims speak of different places;
+   * ``contradiction.withheld``      -- a tension that is not called a contradiction because the
+     rule's measured precision is below ``contradicts_min_precision``.
+
+4. Relation: ``restates`` (cosine >= ``restates_cosine``, no tension), ``supports`` (cosine >=
+   ``supports_cosine``, no tension), ``contradicts`` (a tension, and the contradiction rule's
+   measured precision ``contradiction_precision`` >= ``contradicts_min_precision``), else
+   ``related`` with the tension in its reasons.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from ..model import Article, ClaimLink, CorpusResult, Reason
+from ..resources import Resources
+from .ann import candidate_pairs
+
+VERSION = "links.rules/1"
+PLACE_LABELS = ("GPE", "LOC")
+_NEGATORS = re.compile(r"\b(?:not|no|never|n't|none|nobody|nothing|neither|nor|without)\b|n't\b", re.IGNORECASE)
+_WORD = re.compile(r"[a-z][a-z'-]*")
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimEntry:
+    article: str
+    text: str
+    vector: np.ndarray
+    polarity: str
+    quantities: tuple[tuple[float | None, str, str], ...]  # (value, counted thing, text)
+    entities: frozenset[str]
+    places: frozenset[str]
+
+
+@dataclass
+class LinksState:
+    claims: dict[str, ClaimEntry]
+
+
+def claim_vectors(articles: Sequence[Article], res: Resources) -> list[np.ndarray]:
+    """Claim vectors per article (rows in claim order), embedding those the pipeline left out."""
+    missing = [c.text for a in articles if a.claim_vectors is None or len(a.claim_vectors) != len(a.claims)
+               for c in a.claims]
+    embedded = res.embed(missing) if missing else np.zeros((0, 384), np.float32)
+    out, k = [], 0
+    for a in articles:
+        if a.claim_vectors is not None and len(a.claim_vectors) == len(a.claims):
+            out.append(np.asarray(a.claim_vectors, dtype=np.float32))
+        else:
+            out.append(embedded[k : k + len(a.claims)])
+            k += len(a.claims)
+    return out
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    n = float(np.linalg.norm(v))
+    return (v / n).astype(np.float32) if n > 0 else v.astype(np.float32)
+
+
+class Links:
+    name = "links"
+    version = VERSION
+
+    def build(self, articles: Sequence[Article], res: Resources) -> LinksState:
+        out: dict[str, ClaimEntry] = {}
+        for a, rows in zip(articles, claim_vectors(articles, res), strict=True):
+            for c, v in zip(a.claims, rows, strict=True):
+                inside = [e for e in a.entities if e.start >= c.start and e.end <= c.end]
+                out[c.id] = ClaimEntry(
+                    a.id,
+                    c.text,
+                    _unit(np.asarray(v)),
+                    c.polarity,
+                    tuple((q.value, (q.counts or q.unit or "").lower(), q.text) for q in c.quantities),
+                    frozenset(e.canonical for e in inside),
+                    frozenset(e.canonical for e in inside if e.label in PLACE_LABELS),
+                )
+        return LinksState(out)
+
+    def merge(self, left: LinksState, right: LinksState) -> LinksState:
+        return LinksState({**left.claims, **right.claims})
+
+    def query(self, state: LinksState, previous: CorpusResult, res: Resources) -> CorpusResult:
+        return replace(previous, claim_links=tuple(link_claims(state.claims, previous, res)))
+
+
+def _settings(res: Resources) -> dict[str, Any]:
+    keys = (
+        "ann_bits", "ann_bands", "ann_window", "ann_seed", "prefilter_cosine", "match_cosine",
+        "strong_cosine", "supports_cosine", "restates_cosine", "max_links_per_claim", "reembed",
+        "contradiction_precision", "contradicts_min_precision",
+    )
+    return {k: res.config[f"links.{k}"] for k in keys}
+
+
+def independent_claims(claims: dict[str, ClaimEntry], copies: CorpusResult) -> tuple[list[str], dict[str, str]]:
+    """Claim ids that take part (copies of an in-corpus origin drop out), and article -> group."""
+    group_of: dict[str, str] = {}
+    dropped: set[str] = set()
+    for g in copies.copies:
+        for m in g.members:
+            group_of[m.article] = g.id
+            if g.origin.article is not None:
+                dropped.add(m.article)
+        if g.origin.article is not None:
+            group_of[g.origin.article] = g.id
+    ids = sorted(cid for cid, e in claims.items() if e.article not in dropped)
+    return ids, group_of
+
+
+def link_claims(claims: dict[str, ClaimEntry], previous: CorpusResult, res: Resources) -> list[ClaimLink]:
+    s = _settings(res)
+    ids, group_of = independent_claims(claims, previous)
+    if len(ids) < 2:
+        return []
+    x = np.stack([claims[i].vector for i in ids])
+    pairs = candidate_pairs(x, bits=int(s["ann_bits"]), bands=int(s["ann_bands"]),
+                            window=int(s["ann_window"]), seed=int(s["ann_seed"]))
+    keep = []
+    for i, j in pairs:
+        a, b = claims[ids[i]], claims[ids[j]]
+        if a.article == b.article:
+            continue
+        ga, gb = group_of.get(a.article), group_of.get(b.article)
+        if ga is not None and ga == gb:
+            continue
+        if float(x[i] @ x[j]) >= float(s["prefilter_cosine"]):
+            keep.append((i, j))
+    if not keep:
+        return []
+    if s["reembed"]:
+        need = sorted({k for p in keep for k in p})
+        fresh = dict(zip(need, res.embed([claims[ids[k]].text for k in need]), strict=True))
+        cos = {(i, j): float(fresh[i] @ fresh[j]) for i, j in keep}
+    else:
+        cos = {(i, j): float(x[i] @ x[j]) for i, j in keep}
+    antonyms = antonym_pairs(res)
+    scored = []
+    for (i, j), c in cos.items():
+        a, b = claims[ids[i]], claims[ids[j]]
+        shared = a.entities & b.entities
+        if c >= float(s["strong_cosine"]) or (c >= float(s["match_cosine"]) and shared):
+            scored.append((c, ids[i], ids[j]))
+    scored.sort(key=lambda t: (-t[0], t[1], t[2]))
+    per: dict[str, int] = {}
+    limit = int(s["max_links_per_claim"])
+    links = []
+    for c, ci, cj in scored:
+        if per.get(ci, 0) >= limit or per.get(cj, 0) >= limit:
+            continue
+        per[ci] = per.get(ci, 0) + 1
+        per[cj] = per.get(cj, 0) + 1
+        links.append(decide(ci, cj, claims[ci], claims[cj], c, antonyms, s))
+    return sorted(links, key=lambda link: link.claims)
+
+
+def antonym_pairs(res: Resources) -> dict[str, frozenset[str]]:
+    def build() -> dict[str, frozenset[str]]:
+        table: dict[str, set[str]] = {}
+        for line in res.lexicon("links_antonyms"):
+            a, _, b = line.partition("|")
+            a, b = a.strip().lower(), b.strip().lower()
+            if a and b:
+                table.setdefault(a, set()).add(b)
+                table.setdefault(b, set()).add(a)
+        return {k: frozenset(v) for k, v in table.items()}
+
+    return res.cached("links:antonyms", build)
+
+
+def negated(entry: ClaimEntry) -> bool:
+    return entry.polarity == "negated" or bool(_NEGATORS.search(entry.text))
+
+
+def _r(rule: str, params: dict[str, Any], records: tuple[str, ...], text: str) -> Reason:
+    return Reason(rule, VERSION, params, records, text)
+
+
+def _fmt(q: tuple[float | None, str, str]) -> str:
+    return f"{q[2]} ({q[1]})" if q[1] else q[2]
+
+
+def tensions_and_notes(
+    ci: str, cj: str, a: ClaimEntry, b: ClaimEntry, antonyms: dict[str, frozenset[str]]
+) -> tuple[list[Reason], list[Reason]]:
+    """``(tensions, notes)``: reasons that pull the claims apart, and reasons that explain why an
+    apparent difference is not one."""
+    recs = (ci, cj)
+    tensions: list[Reason] = []
+    notes: list[Reason] = []
+    na, nb = negated(a), negated(b)
+    if na != nb:
+        neg, aff = (ci, cj) if na else (cj, ci)
+        tensions.append(_r("tension.negation", {"negated": neg, "affirmed": aff}, recs,
+                           f"{neg} is negated and {aff} is affirmed: they pull in opposite directions."))
+    wa, wb = set(_WORD.findall(a.text.lower())), set(_WORD.findall(b.text.lower()))
+    opposite = sorted(
+        (w, o) for w in wa - wb for o in antonyms.get(w, ()) if o in wb - wa
+    )
+    if opposite:
+        w, o = opposite[0]
+        tensions.append(_r("tension.antonym", {"words": [w, o]}, recs,
+                           f"Opposite predicates: '{w}' in {ci} against '{o}' in {cj}."))
+    qa = [q for q in a.quantities if q[0] is not None]
+    qb = [q for q in b.quantities if q[0] is not None]
+    if qa and qb:
+        same = [(p, q) for p in qa for q in qb if p[1] and p[1] == q[1]]
+        if same and all(p[0] != q[0] for p, q in same):
+            p, q = same[0]
+            tensions.append(_r("numbers.conflict", {"values": [p[0], q[0]], "counts": p[1]}, recs,
+                               f"Different numbers for the same thing: {_fmt(p)} against {_fmt(q)}."))
+        elif not same and not any(p[0] == q[0] for p in qa for q in qb):
+            p, q = qa[0], qb[0]
+            notes.append(_r("numbers.different_quantity",
+                            {"values": [p[0], q[0]], "counts": [p[1], q[1]]}, recs,
+                            f"The numbers count different things ({_fmt(p)} against {_fmt(q)}): "
+                            "not a contradiction."))
+    if a.places and b.places and not (a.places & b.places):
+        notes.append(_r("scope.different_place",
+                        {"places": [sorted(a.places), sorted(b.places)]}, recs,
+                        f"The claims speak of different places ({', '.join(sorted(a.places))} against "
+                        f"{', '.join(sorted(b.places))})."))
+    return tensions, notes
+
+
+def decide(
+    ci: str, cj: str, a: ClaimEntry, b: ClaimEntry, cosine: float,
+    antonyms: dict[str, frozenset[str]], s: dict[str, Any],
+) -> ClaimLink:
+    recs = (ci, cj)
+    shared = sorted(a.entities & b.entities)
+    reasons = [
+        _r("match.similarity", {"cosine": round(cosine, 4), "shared_entities": shared}, recs,
+           f"Similar claims (cosine {cosine:.2f})"
+           + (f" about {', '.join(shared)}." if shared else "."))
+    ]
+    tensions, notes = tensions_and_notes(ci, cj, a, b, antonyms)
+    reasons.extend(tensions)
+    reasons.extend(notes)
+    if tensions:
+        precision = float(s["contradiction_precision"])
+        floor = float(s["contradicts_min_precision"])
+        if precision >= floor:
+            relation = "contradicts"
+        else:
+            relation = "related"
+            reasons.append(_r("contradiction.withheld",
+                              {"measured_precision": precision, "required": floor}, recs,
+                              "In tension, but not called a contradiction: the contradiction rule's "
+                              f"measured precision ({precision:.2f}) is below {floor:.2f}."))
+    elif cosine >= float(s["restates_cosine"]):
+        relation = "restates"
+    elif cosine >= float(s["supports_cosine"]):
+        relation = "supports"
+    else:
+        relation = "related"
+    return ClaimLink(recs, relation, round(float(cosine), 4), tuple(reasons))  # type: ignore[arg-type]

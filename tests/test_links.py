@@ -1,0 +1,80 @@
+"""Claim links: matching across independent articles, typed reasons, never a copy."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from admiralty.corpus import CorpusPlan, analyse_corpus
+from admiralty.corpus.copies import Copies
+from admiralty.corpus.links import Links
+from admiralty.corpus.stories import Stories
+from admiralty.model import Article, Claim, Entity, Quantity
+from admiralty.resources import Resources
+from test_stories import analysed_seeds
+
+PLAN = CorpusPlan((Copies(), Stories(), Links()))
+
+
+def test_seeds_linked_related_with_the_tension_not_a_contradiction(seeds: Path, resources: Resources) -> None:
+    arts = analysed_seeds(seeds, resources)
+    result = analyse_corpus(arts, resources, PLAN)
+    ids = {a.id for a in arts}
+    assert result.claim_links, "the seeds share claims about Western troops and Ukraine"
+    assert all(link.relation != "contradicts" for link in result.claim_links)
+    for link in result.claim_links:
+        assert {c.split(":")[0] for c in link.claims} == ids  # across the two articles only
+    tense = [lk for lk in result.claim_links if any(r.rule.startswith("tension.") for r in lk.reasons)]
+    assert tense and all(lk.relation == "related" for lk in tense)
+    assert any(r.rule == "contradiction.withheld" for r in tense[0].reasons)
+
+
+def _article(loc: str, sentence: str, ents: list[tuple[str, str]], qty: tuple[str, float, str] | None,
+             vec: np.ndarray) -> Article:
+    a = Article.new(locator=loc, text=sentence)
+    entities = tuple(
+        Entity(sentence.index(t), sentence.index(t) + len(t), t, label, t) for t, label in ents
+    )
+    quantities = ()
+    if qty is not None:
+        start = sentence.index(qty[0])
+        quantities = (Quantity(start, start + len(qty[0]), qty[0], qty[1], None, None, qty[2]),)
+    claim = Claim(f"{a.id}:c1", 0, len(sentence), sentence, "test", 0.5, None, "fact", "certain",
+                  "affirmed", quantities=quantities)
+    return replace(a, language="en", entities=entities, claims=(claim,),
+                   claim_vectors=(vec / np.linalg.norm(vec)).astype(np.float32)[None, :])
+
+
+def test_numbers_on_different_quantities_are_explained_not_contradictions(resources: Resources) -> None:
+    res = Resources(resources.config)
+    v = np.ones(8)
+    a = _article("a", "Britain plans to send 30,000 European troops to Ukraine.",
+                 [("Ukraine", "GPE")], ("30,000", 30000.0, "european troops"), v)
+    b = _article("b", "Ukraine might need up to 200,000 European soldiers for a peace deal.",
+                 [("Ukraine", "GPE")], ("200,000", 200000.0, "european soldiers"), v)
+    (link,) = analyse_corpus([a, b], res, PLAN).claim_links
+    rules = [r.rule for r in link.reasons]
+    assert "numbers.different_quantity" in rules
+    assert link.relation != "contradicts"
+    assert "not a contradiction" in next(r.text for r in link.reasons if r.rule == "numbers.different_quantity")
+
+
+def test_copies_are_never_linked_and_partitions_agree(resources: Resources) -> None:
+    body = " ".join(f"word{i}" for i in range(300))
+    v = np.arange(1, 9, dtype=float)
+    s1 = "The ministry confirmed 40 arrests in Kyiv on Monday. " + body
+    a = replace(_article("orig", s1, [("Kyiv", "GPE")], None, v), published="2024-01-01")
+    copy = replace(_article("copy", s1 + " Share this.", [("Kyiv", "GPE")], None, v), published="2024-01-02")
+    other = _article("other", "Police in Kyiv said forty people were arrested on Monday. " + body[:50],
+                     [("Kyiv", "GPE")], None, v)
+    one = analyse_corpus([a, copy, other], resources, PLAN, partitions=1)
+    three = analyse_corpus([other, copy, a], resources, PLAN, partitions=3)
+    assert one.claim_links == three.claim_links
+    arts = {x.id: x for x in (a, copy, other)}
+    assert one.copies and one.copies[0].origin.article == a.id
+    for link in one.claim_links:
+        pair = {c.split(":")[0] for c in link.claims}
+        assert copy.id not in pair and pair != {a.id, copy.id}
+        assert all(p in arts for p in pair)
