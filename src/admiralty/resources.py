@@ -80,6 +80,10 @@ class Resources:
             )
             raise ModelError(f"spaCy model {name!r} is not installed: {hint}") from exc
         nlp.max_length = max(nlp.max_length, int(self.config["pipeline.max_parse_chars"]) + 1)
+        from .nlp.paragraphs import NAME as LINE_BREAKS
+
+        if "parser" in nlp.pipe_names and LINE_BREAKS not in nlp.pipe_names:
+            nlp.add_pipe(LINE_BREAKS, before="parser")
         path = Path(nlp.path) if getattr(nlp, "path", None) else None
         digest = tree_sha256(path) if path else ""
         self._models["spacy"] = ModelInfo(
