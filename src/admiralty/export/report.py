@@ -1,20 +1,30 @@
-"""The HTML report: one self-contained offline file (inline CSS and JS, no CDN).
+"""The HTML report: one self-contained offline file (inline CSS, SVG and JS, no CDN).
 
 Each article's text is cut into segments at every span boundary *in Python*, with code-point
 offsets, so highlights never drift on emoji or other characters outside the BMP (no offset
 arithmetic happens in JavaScript). Every piece of article text goes through Jinja's autoescaping;
 nothing derived from an article is marked safe.
+
+Besides the articles the report draws, for every story, the outlets side by side (who says what,
+who is silent), the story graph and the timeline (``export.story``), and charts of the grade
+distribution and the sourcing mix. A ``Content-Security-Policy`` meta tag forbids every network
+fetch and allows only the report's own script (by its hash), so even a rendering mistake could not
+make the file call home.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import itertools
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..config import Config
 from ..model import CREDIBILITY_WORDS, RELIABILITY_WORDS, Article, Document, Grade
+from . import story as views
 
 # Highlight layers, in the order their classes are applied (later layers draw on top).
 LAYERS = ("content", "claim", "source", "cue", "technique", "marker")
@@ -68,30 +78,49 @@ def segments(article: Article, grades: dict[str, Grade] | None = None) -> list[S
     return out
 
 
-def _context(doc: Document) -> dict[str, Any]:
+def sourcing_bar(article: Article) -> list[tuple[str, int, float]]:
+    """(category, count, percent) for the article's sourcing card, in drawing order."""
+    counts = [(name, int(getattr(article.sourcing, attr))) for name, attr in views.SOURCING_KINDS]
+    total = max(1, sum(n for _, n in counts))
+    return [(name, n, round(100 * n / total, 1)) for name, n in counts]
+
+
+def article_view(article: Article, grades: dict[str, Grade]) -> dict[str, Any]:
+    """What an article card shows (the report and the web UI's article page)."""
+    return {
+        "a": article,
+        "segments": segments(article, grades) if article.status == "analysed" else [],
+        "bar": sourcing_bar(article),
+        "techniques": Counter(t.technique for t in article.techniques).most_common(),
+        "markers": sorted({(m.set, m.variant, m.text) for m in article.markers}),
+        "claims": [(c, grades.get(c.id)) for c in sorted(article.claims, key=lambda c: -c.checkworthiness)],
+    }
+
+
+def _anchor(kind: str, ident: str) -> str:
+    """In-page links of the report (the web UI links to pages instead)."""
+    return f"#{kind}-{ident}"
+
+
+def _context(doc: Document, config: Config) -> dict[str, Any]:
     grades = {g.claim: g for g in doc.grades}
     sources = {s.id: s for s in doc.sources}
-    articles = []
-    for a in doc.articles:
-        s = a.sourcing
-        total = max(1, s.named + s.anonymous + s.unnamed_official + s.outlet + s.document + s.unattributed_claims)
-        bar = [
-            ("named", s.named), ("outlet", s.outlet), ("document", s.document),
-            ("unnamed_official", s.unnamed_official), ("anonymous", s.anonymous),
-            ("unattributed", s.unattributed_claims),
-        ]
-        articles.append({
-            "a": a,
-            "segments": segments(a, grades) if a.status == "analysed" else [],
-            "bar": [(name, n, round(100 * n / total, 1)) for name, n in bar],
-            "techniques": Counter(t.technique for t in a.techniques).most_common(),
-            "markers": sorted({(m.set, m.variant, m.text) for m in a.markers}),
-            "claims": [(c, grades.get(c.id)) for c in sorted(a.claims, key=lambda c: -c.checkworthiness)],
-        })
+    by_id = {a.id: a for a in doc.articles}
+    stories = [
+        views.story_view(
+            st, by_id, copies=doc.copies, links=doc.claim_links, grades=grades, sources=sources,
+            max_rows=int(config["export.story_rows"]), graph_claims=int(config["export.graph_claims"]),
+        )
+        for st in doc.stories
+    ]
     return {
         "doc": doc,
-        "articles": articles,
+        "articles": [article_view(a, grades) for a in doc.articles],
         "sources": sources,
+        "stories": stories,
+        "charts": views.charts(doc.articles, doc.grades, doc.sources),
+        "colours": views.SOURCING_COLOURS,
+        "url": _anchor,
         "titles": {a.id: a.title or a.input for a in doc.articles},
         "reliability_words": RELIABILITY_WORDS,
         "credibility_words": CREDIBILITY_WORDS,
@@ -100,17 +129,41 @@ def _context(doc: Document) -> dict[str, Any]:
     }
 
 
-def render_report(doc: Document) -> str:
+def environment() -> Any:
+    """The Jinja environment of the report (autoescaping on for every template)."""
     from jinja2 import Environment, PackageLoader, select_autoescape
 
-    env = Environment(
+    return Environment(
         loader=PackageLoader("admiralty", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    return env.get_template("report.html.j2").render(**_context(doc))
 
 
-def write_report(doc: Document, path: Path) -> None:
-    path.write_text(render_report(doc), encoding="utf-8")
+SCRIPT_FILE = "report.js"
+
+
+def _script() -> tuple[str, str]:
+    """The report's one script and its CSP hash (``'sha256-...'``)."""
+    from importlib import resources
+
+    code = resources.files("admiralty").joinpath("templates", SCRIPT_FILE).read_text("utf-8")
+    digest = base64.b64encode(hashlib.sha256(code.encode("utf-8")).digest()).decode("ascii")
+    return code, f"'sha256-{digest}'"
+
+
+def render_report(doc: Document, config: Config | None = None) -> str:
+    from markupsafe import Markup
+
+    script, script_hash = _script()
+    context = _context(doc, config or Config.default())
+    # The script is the package's own file (never article data): it goes in as written, and the
+    # CSP allows exactly it by hash.
+    return environment().get_template("report.html.j2").render(
+        script=Markup(script), script_hash=script_hash, **context
+    )
+
+
+def write_report(doc: Document, path: Path, config: Config | None = None) -> None:
+    path.write_text(render_report(doc, config), encoding="utf-8")
