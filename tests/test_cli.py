@@ -71,7 +71,7 @@ def test_json_output_validates(mixed_dir: Path, tmp_path: Path) -> None:
 
 def test_jsonl_streams_typed_lines_header_first(mixed_dir: Path) -> None:
     result = CliRunner().invoke(main, ["analyze", str(mixed_dir), "--format", "jsonl"])
-    lines = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert lines[0]["type"] == "header" and lines[0]["run"]["models"]
     assert {line["type"] for line in lines} >= {"header", "article", "failure", "grade"}
     for line in lines:
@@ -82,7 +82,7 @@ def test_stdin(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["analyze", "-", "--format", "json"],
                                 input="The minister said the port would reopen on Friday.")
     assert result.exit_code == 0
-    assert json.loads(result.output)["articles"][0]["input"] == "-"
+    assert json.loads(result.stdout)["articles"][0]["input"] == "-"
 
 
 def test_db_show_search_and_pipeline(tmp_path: Path, mixed_dir: Path) -> None:

@@ -77,3 +77,13 @@ def test_batches_give_the_same_records(resources) -> None:  # type: ignore[no-un
     one = Resources(resources.config.with_overrides(["pipeline.batch_size=1"]))
     one.__dict__["nlp"] = resources.nlp
     assert list(Pipeline(one).run(items)) == list(Pipeline(resources).run(items))
+
+
+def test_worker_processes_give_the_same_records_in_order(resources) -> None:  # type: ignore[no-untyped-def]
+    from admiralty.resources import Resources
+
+    texts = [f"Official {n} said on Monday that {n} ships were waiting, sources say." for n in range(7)]
+    items = [Article.new(locator=str(i), text=t) for i, t in enumerate(texts)]
+    items.insert(3, Failure("broken", "ingest", "binary data"))
+    two = Resources(resources.config.with_overrides(["pipeline.workers=2", "pipeline.batch_size=2"]))
+    assert list(Pipeline(two).run(items)) == list(Pipeline(resources).run(items))

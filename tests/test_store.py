@@ -55,3 +55,31 @@ def test_rerun_adds_nothing_and_new_files_are_analysed_alone(tmp_path: Path, res
 def test_search_syntax_error_is_a_store_error(tmp_path: Path) -> None:
     with Store(tmp_path / "s.db") as store, pytest.raises(StoreError, match="bad search query"):
         store.search('"unbalanced')
+
+
+def test_interrupted_run_leaves_whole_batches_and_resumes(tmp_path: Path, resources) -> None:  # type: ignore[no-untyped-def]
+    from admiralty.resources import Resources
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n in range(5):
+        (corpus / f"{n}.txt").write_text(f"Officials said {n + 2} ships were waiting at the port.", encoding="utf-8")
+    small = Resources(resources.config.with_overrides(["pipeline.batch_size=2"]))
+    small.__dict__["nlp"] = resources.nlp
+
+    def stop_after_three(progress) -> None:  # type: ignore[no-untyped-def]
+        if progress.done == 3:
+            raise KeyboardInterrupt
+
+    path = tmp_path / "s.db"
+    with Store(path) as store:
+        with pytest.raises(KeyboardInterrupt):
+            Analysis((str(corpus),), small, store=store, progress=stop_after_three).document()
+        stored = store.count("articles")
+        assert stored == 2  # the first batch is stored whole; the interrupted one is absent
+        db = store.db
+        orphans = db.execute("SELECT count(*) FROM claims WHERE article_id NOT IN (SELECT id FROM articles)")
+        assert orphans.fetchone()[0] == 0
+        resumed = Analysis((str(corpus),), small, store=store)
+        resumed.document()
+        assert resumed.reused == 2 and store.count("articles") == 5

@@ -130,6 +130,16 @@ class Progress:
     words: int = 0
     seconds: float = 0.0
 
+    def count(self, item: Article | Failure) -> None:
+        if isinstance(item, Failure):
+            self.failed += 1
+            return
+        self.done += 1
+        if item.status == "skipped":
+            self.skipped += 1
+        else:
+            self.words += len(item.text.split())
+
 
 class Pipeline:
     """The per-article half of admiralty: ingest output in, analysed articles and failures out."""
@@ -173,28 +183,27 @@ class Pipeline:
         progress: Callable[[Progress], None] | None = None,
     ) -> Iterator[Article | Failure]:
         """Analyse a stream; yields each article (analysed or skipped) or a ``Failure``, in input
-        order. Memory is bounded by one batch."""
-        batch_size = int(self.resources.config["pipeline.batch_size"])
+        order. Memory is bounded by a few batches. With ``pipeline.workers`` > 1, batches are
+        analysed in that many processes (each loads its own models), results still in order."""
         counts = Progress()
         start = time.perf_counter()
-        batch: list[Article | Failure] = []
-        for item in items:
-            batch.append(item)
-            if len(batch) >= batch_size:
-                yield from self._run_batch(batch, counts, start, progress)
-                batch = []
-        if batch:
-            yield from self._run_batch(batch, counts, start, progress)
+        batches = _batches(items, int(self.resources.config["pipeline.batch_size"]))
+        workers = int(self.resources.config["pipeline.workers"])
+        if workers > 1:
+            results = self._in_processes(batches, workers)
+        else:
+            results = (self.analyse_batch(batch) for batch in batches)
+        for result in results:
+            for item in result:
+                counts.count(item)
+                counts.seconds = time.perf_counter() - start
+                if progress is not None:
+                    progress(counts)
+                yield item
 
-    # -- internals ------------------------------------------------------------------------
-
-    def _run_batch(
-        self,
-        batch: list[Article | Failure],
-        counts: Progress,
-        start: float,
-        progress: Callable[[Progress], None] | None,
-    ) -> Iterator[Article | Failure]:
+    def analyse_batch(self, batch: list[Article | Failure]) -> list[Article | Failure]:
+        """The per-article stages over one batch: stages before the parse, one ``nlp.pipe`` over
+        the batch, then the stages after it."""
         parse_at = next(i for i, st in enumerate(self.stages) if st is PARSE_STAGE)
         before, after = self.stages[:parse_at], self.stages[parse_at + 1 :]
 
@@ -206,24 +215,21 @@ class Pipeline:
         docs = self._parse([typing_cast_article(state[i]) for i in to_parse])
         for i, doc in zip(to_parse, docs, strict=True):
             article = typing_cast_article(state[i])
-            if isinstance(doc, Failure):
-                state[i] = doc
-                continue
-            state[i] = self._apply(article, doc, after)
+            state[i] = doc if isinstance(doc, Failure) else self._apply(article, doc, after)
+        return state
 
-        for item in state:
-            if isinstance(item, Failure):
-                counts.failed += 1
-            else:
-                counts.done += 1
-                if item.status == "skipped":
-                    counts.skipped += 1
-                else:
-                    counts.words += len(item.text.split())
-            counts.seconds = time.perf_counter() - start
-            if progress is not None:
-                progress(counts)
-            yield item
+    # -- internals ------------------------------------------------------------------------
+
+    def _in_processes(
+        self, batches: Iterator[list[Article | Failure]], workers: int
+    ) -> Iterator[list[Article | Failure]]:
+        import multiprocessing
+
+        names = [f"{st.func.__module__}:{st.func.__name__}" if st.func else "parse" for st in self.stages]
+        config = self.resources.config.with_overrides(["models.torch_threads=1", "pipeline.workers=1"])
+        context = multiprocessing.get_context("spawn")
+        with context.Pool(workers, initializer=_worker_init, initargs=(config, names, self.fail_fast)) as pool:
+            yield from pool.imap(_worker_analyse, batches)
 
     def _apply(self, article: Article, doc: Doc | None, stages: Iterable[Stage]) -> Article | Failure:
         for st in stages:
@@ -267,6 +273,32 @@ class Pipeline:
                 except Exception as exc:
                     out[i] = Failure(articles[i].input, "parse", _one_line(exc))
         return [d for d in out if d is not None]
+
+
+def _batches(items: Iterable[Article | Failure], size: int) -> Iterator[list[Article | Failure]]:
+    batch: list[Article | Failure] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+_WORKER: Pipeline | None = None
+
+
+def _worker_init(config: Any, stages: list[str], fail_fast: bool) -> None:
+    global _WORKER
+    from .resources import Resources
+
+    _WORKER = Pipeline(Resources(config), stages, fail_fast=fail_fast)
+
+
+def _worker_analyse(batch: list[Article | Failure]) -> list[Article | Failure]:
+    assert _WORKER is not None, "worker not initialised"
+    return _WORKER.analyse_batch(batch)
 
 
 def typing_cast_article(item: Article | Failure) -> Article:

@@ -30,10 +30,12 @@ from .summary import print_ignored, print_summary, progress_bar
               help="Write the json/jsonl output here instead of stdout.")
 @click.option("--report", type=click.Path(dir_okay=False, writable=True),
               help="Also write a self-contained HTML report to this file.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Processes analysing in parallel (default: pipeline.workers, 1).")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first article a stage fails on (with traceback).")
 @config_options
 def command(paths: tuple[str, ...], db: str | None, fmt: str, output: str | None, report: str | None,
-            fail_fast: bool, config: Config) -> None:
+            workers: int | None, fail_fast: bool, config: Config) -> None:
     """Analyse articles: files, directories (recursive), .jsonl/.json, .html, or - for stdin.
 
     Prints who says what and on what sourcing, the most check-worthy claims and their grades.
@@ -42,10 +44,12 @@ def command(paths: tuple[str, ...], db: str | None, fmt: str, output: str | None
     \b
     Examples:
       admiralty analyze examples/
-      admiralty analyze articles/ --db corpus.db --report report.html
+      admiralty analyze articles/ --db corpus.db --report report.html --workers 2
       admiralty analyze feed.jsonl --format jsonl -o out.jsonl
       cat article.txt | admiralty analyze - --format json
     """
+    if workers is not None:
+        config = config.with_overrides([f"pipeline.workers={workers}"])
     resources = Resources(config)
     with contextlib.ExitStack() as stack:
         store = stack.enter_context(Store(db)) if db else None
