@@ -26,6 +26,8 @@ COMMAND_MODULES = (
     "admiralty.cli.pipeline",
     "admiralty.cli.search",
     "admiralty.cli.validate",
+    "admiralty.cli.stance",
+    "admiralty.cli.narratives",
 )
 
 

@@ -1,0 +1,118 @@
+"""Scale benchmark of the cross-source stages: time and bytes per article as the corpus grows.
+
+Corpora come from the frozen generator (``corpusgen.scaled_corpus``): real pool articles, then
+synthetic originals of 8-30 pool sentences, with a declared share of copies (``--copy-rate``,
+default 0.2) made by the syndication transformations.
+
+Measured per size:
+
+* ``copies`` (dedup): ``build`` (shingles, MinHash, cues) + ``query`` (LSH, exact re-check,
+  groups, origins): seconds, microseconds per article, state bytes per article, groups found and
+  the share of generated copies that landed in their original's group;
+* ``ann`` (the blocking of stories and claim links): candidate pairs from bounded SimHash LSH over
+  clustered random 256-d unit vectors (one per article; the embeddings themselves are the embed
+  stage's cost, not this one's): seconds, microseconds per article, the largest number of
+  candidates any article takes part in, against the fixed bound.
+
+    nice -n 10 .venv/bin/python benchmarks/scale.py --sizes 1000 4000 16000 64000
+    nice -n 10 .venv/bin/python benchmarks/scale.py --sizes 200000 --only copies
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import corpusgen
+from admiralty.config import Config
+from admiralty.corpus.ann import candidate_pairs, max_candidates_per_item
+from admiralty.corpus.copies import CopySettings, copy_groups, make_entry
+from admiralty.resources import Resources
+
+SEED = 4242
+
+
+def bench_copies(docs: list[corpusgen.Doc], settings: CopySettings) -> dict[str, float | int]:
+    t0 = time.perf_counter()
+    entries = {d.id: make_entry(d.text, d.outlet, d.published, settings) for d in docs}
+    t1 = time.perf_counter()
+    groups = copy_groups(entries, settings)
+    t2 = time.perf_counter()
+    n = len(docs)
+    where = {}
+    for g in groups:
+        for m in [*(x.article for x in g.members), *([g.origin.article] if g.origin.article else [])]:
+            where[m] = g.id
+    by_lineage = {d.lineage: d.id for d in docs if "#copy" not in d.id}
+    copies = [d for d in docs if "#copy" in d.id]
+    found = sum(
+        1 for d in copies if where.get(d.id) is not None and where.get(d.id) == where.get(by_lineage[d.lineage])
+    )
+    return {
+        "build_s": round(t1 - t0, 2),
+        "query_s": round(t2 - t1, 2),
+        "us_per_article": round((t2 - t0) / n * 1e6, 1),
+        "state_bytes_per_article": int(sum(e.nbytes for e in entries.values()) / n),
+        "groups": len(groups),
+        "copies_found": round(found / len(copies), 4) if copies else None,
+    }
+
+
+def bench_ann(n: int, res: Resources) -> dict[str, float | int]:
+    rng = np.random.default_rng(SEED)
+    centres = rng.standard_normal((max(1, n // 8), 256)).astype(np.float32)
+    x = centres[rng.integers(0, len(centres), n)] + 0.6 * rng.standard_normal((n, 256)).astype(np.float32)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    c = res.config
+    bands, window = int(c["stories.ann_bands"]), int(c["stories.ann_window"])
+    t0 = time.perf_counter()
+    pairs = candidate_pairs(x, bits=int(c["stories.ann_bits"]), bands=bands, window=window,
+                            seed=int(c["stories.ann_seed"]))
+    dt = time.perf_counter() - t0
+    per = Counter(i for p in pairs for i in p)
+    return {
+        "seconds": round(dt, 2),
+        "us_per_article": round(dt / n * 1e6, 1),
+        "pairs_per_article": round(len(pairs) / n, 1),
+        "max_candidates": max(per.values()) if per else 0,
+        "bound": max_candidates_per_item(bands, window),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 4000, 16000, 64000])
+    ap.add_argument("--copy-rate", type=float, default=0.2)
+    ap.add_argument("--only", choices=["copies", "ann"], default=None)
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args()
+    res = Resources(Config.default())
+    settings = CopySettings.from_config(res)
+    pool = corpusgen.load_pool()
+    out = {"generator": corpusgen.GENERATOR_VERSION, "copy_rate": args.copy_rate, "sizes": {}}
+    for n in args.sizes:
+        row: dict[str, object] = {}
+        if args.only in (None, "copies"):
+            docs = list(corpusgen.scaled_corpus(pool, n, args.copy_rate, SEED))
+            row["copies"] = bench_copies(docs, settings)
+            del docs
+        if args.only in (None, "ann"):
+            row["ann"] = bench_ann(n, res)
+        row["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        out["sizes"][str(n)] = row
+        print(json.dumps({str(n): row}), flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()
