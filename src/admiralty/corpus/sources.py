@@ -1,5 +1,12 @@
 """The corpus ``sources`` block: every outlet that published an article and every source an
-attribution names, one entry per (family, canonical name), with its reliability.
+attribution names (and every intermediary it went through), one entry per ``ref``, with its
+reliability.
+
+Refs come from the attribution stage (``model.source_id``): a named person or organisation has
+one ref across the corpus (kind family + canonical name), an outlet one per outlet name, while
+anonymous and unnamed sources are scoped to their article — "sources" in one article are not the
+"sources" of another. The entry's name is the canonical name for named sources and the words of
+the text for unnamed ones.
 
 Reliability here is the baseline: ``F`` (cannot be judged) for everyone, with the reason. The
 grading issue adds the outlet registry prior and the track record.
@@ -21,8 +28,7 @@ class SourceState:
     # id -> (kind, name, outlet, mentions)
     entries: dict[str, tuple[SourceKind, str, str | None, int]] = field(default_factory=dict)
 
-    def add(self, kind: SourceKind, name: str, outlet: str | None) -> None:
-        sid = source_id(kind, name)
+    def add(self, sid: str, kind: SourceKind, name: str, outlet: str | None) -> None:
         old = self.entries.get(sid)
         if old is None:
             self.entries[sid] = (kind, name, outlet, 1)
@@ -43,11 +49,13 @@ class Sources:
         state = SourceState()
         for article in articles:
             if article.outlet:
-                state.add("outlet", article.outlet, article.outlet)
+                state.add(source_id("outlet", article.outlet), "outlet", article.outlet, article.outlet)
+            names = _canonical_names(article)
             for attribution in article.attributions:
-                mention = attribution.source
-                if mention is not None and mention.ref is not None:
-                    state.add(mention.kind, _name(article, mention.ref, mention.text), article.outlet)
+                for mention in (attribution.source, attribution.via):
+                    if mention is not None and mention.ref is not None:
+                        name = names.get(mention.ref) or _clean(mention.text)
+                        state.add(mention.ref, mention.kind, name, article.outlet)
         return state
 
     def merge(self, left: SourceState, right: SourceState) -> SourceState:
@@ -80,9 +88,16 @@ class Sources:
         return replace(previous, sources=tuple(sources))
 
 
-def _name(article: Article, ref: str, fallback: str) -> str:
-    """The canonical name behind a source ref: the entity canonical when one matches."""
-    for entity in article.entities:
-        if source_id("named_person", entity.canonical) == ref or source_id("outlet", entity.canonical) == ref:
-            return entity.canonical
-    return fallback
+def _canonical_names(article: Article) -> dict[str, str]:
+    """ref -> canonical name, for every named entity of the article (as person/org or outlet)."""
+    out: dict[str, str] = {}
+    for entity in sorted(article.entities, key=lambda e: (e.start, e.canonical)):
+        for kind in ("named_person", "outlet"):
+            out.setdefault(source_id(kind, entity.canonical), entity.canonical)
+    return out
+
+
+def _clean(text: str) -> str:
+    """A source's words as a name: one line, no leading article for outlets ("The Telegraph")."""
+    text = " ".join(text.split())
+    return text[4:] if text.startswith("The ") and text[4:5].isupper() else text

@@ -36,8 +36,10 @@ if TYPE_CHECKING:
 VERSION = "attribution.rules/1"
 VIA_KINDS = frozenset({"outlet"})
 # Rules whose content is a real complement, the only ones a stance verb is trusted with.
-STANCE_RULES = frozenset({"verb.clause", "verb.infinitive", "verb.object", "verb.for_clause",
-                          "verb.preposition"})
+STANCE_RULES = frozenset({
+    "verb.clause", "verb.that_clause", "verb.infinitive", "verb.object", "verb.for_clause",
+    "verb.naming", "verb.preposition",
+})
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ def _settings(res: Resources) -> Settings:
                 speech=frozenset(w.lower() for w in res.lexicon("attribution_speech_verbs")),
                 stance=frozenset(w.lower() for w in res.lexicon("attribution_stance_verbs")),
                 nouns=frozenset(w.lower() for w in res.lexicon("attribution_nouns")),
+                headline_words=int(cfg["attribution.headline_source_words"]),
             ),
             speakers=SpeakerLexicon(
                 anonymous=frozenset(w.lower() for w in res.lexicon("attribution_anonymous")),

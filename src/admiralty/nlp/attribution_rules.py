@@ -21,6 +21,7 @@ where the parser does not), and a quotation that continues right after the speak
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -42,6 +43,7 @@ VERB_PREPS = frozenset({
     ("complain", "about"), ("comment", "on"), ("push", "for"), ("plead", "for"), ("ask", "for"),
     ("hint", "at"), ("boast", "about"), ("brag", "about"), ("write", "about"), ("testify", "about"),
     ("caution", "against"), ("insist", "on"), ("press", "for"), ("lobby", "for"), ("object", "to"),
+    ("refer", "to"), ("focus", "on"), ("vote", "for"), ("point", "to"), ("talk", "of"), ("thank", "for"),
 })
 PARENTHETICAL = frozenset({"parataxis"})
 INHERITS_SUBJECT = frozenset({"conj", "advcl", "xcomp", "acl", "pcomp"})
@@ -76,6 +78,7 @@ class Lexicon:
     stance: frozenset[str]
     nouns: frozenset[str]
     via_nouns: frozenset[str] = frozenset({"interview", "conversation", "comment", "remark", "statement"})
+    headline_words: int = 5  # longest "Speaker:" before a headline colon (config overrides)
 
 
 def candidates(doc: Doc, quotes: Sequence[Quote], lex: Lexicon, min_content: int) -> list[Candidate]:
@@ -94,6 +97,10 @@ def candidates(doc: Doc, quotes: Sequence[Quote], lex: Lexicon, min_content: int
                 cand = _hearsay(tok, sent, si)
             elif tok.pos_ in ("VERB", "AUX") and (lemma in lex.speech or lemma in lex.stance):
                 cand = _verb(tok, sent, si, sents, quotes, lemma in lex.speech)
+            elif tok.pos_ == "VERB" and _speaker_that_clause(tok):
+                cand = _verb(tok, sent, si, sents, quotes, False)
+                if cand is not None:
+                    cand.rule = "verb.that_clause"
             elif tok.pos_ in ("NOUN", "PROPN", "ADJ") and lemma in lex.speech and _before_that(tok):
                 cand = _surface(tok, sent, si)
             elif tok.pos_ == "NOUN" and lemma in lex.nouns:
@@ -102,7 +109,7 @@ def candidates(doc: Doc, quotes: Sequence[Quote], lex: Lexicon, min_content: int
                 continue
         except (IndexError, ValueError):
             continue  # an odd parse costs this one candidate, never the text
-        if cand is None:
+        if cand is None or any(q.inner_start <= cand.cue[0] < q.inner_end for q in quotes):
             continue
         cand.content = [c for c in (_trim(doc.text, s, e) for s, e in cand.content) if c[1] - c[0] >= min_content]
         if not cand.content:
@@ -114,7 +121,33 @@ def candidates(doc: Doc, quotes: Sequence[Quote], lex: Lexicon, min_content: int
         _add_split_quote(cand, doc, quotes)
         _set_via(cand, tok, lex)
         found.append(cand)
+    found.extend(_headline_colons(doc, sent_index, lex.headline_words))
     return found
+
+
+_HEADLINE = re.compile(r"^[ \t]*([A-Z][^:\n]{1,60}?):[ \t]+(\S[^\n]*?)[ \t]*$", re.MULTILINE)
+
+
+def _headline_colons(doc: Doc, sent_index: dict[int, int], max_words: int) -> Iterator[Candidate]:
+    """Headline style "Speaker: what they say" on a line of its own."""
+    text = doc.text
+    for m in _HEADLINE.finditer(text):
+        s_start, s_end = m.span(1)
+        if len(m.group(1).split()) > max_words:
+            continue
+        span = doc.char_span(s_start, s_end, alignment_mode="expand")
+        colon = doc.char_span(s_end, s_end + 1, alignment_mode="expand")
+        if span is None or colon is None or any(t.pos_ in ("VERB", "AUX") for t in span):
+            continue
+        nouns = [t for t in span if t.pos_ in ("PROPN", "NOUN")]
+        if not nouns:
+            continue
+        c_start, c_end = _trim(text, *m.span(2))
+        if c_end - c_start < 3:
+            continue
+        head = min(nouns, key=lambda t: (t.head.i in range(span.start, span.end) and t.head.i != t.i, -t.i))
+        yield Candidate("headline_colon", (s_end, s_end + 1), colon.start, (s_start, s_end), head.i,
+                        [(c_start, c_end)], sent_index.get(colon.sent.start, 0))
 
 
 # -- rules ------------------------------------------------------------------------------------
@@ -182,7 +215,12 @@ def _verb(tok: Token, sent: Span, si: int, sents: list[Span], quotes: Sequence[Q
         if lead is not None:
             content = [lead]
             rule = "verb.lead_in"
-        elif objs and not passive and tok.lemma_.lower() not in ("tell", "ask", "call", "see", "show"):
+        elif objs and not passive and tok.lemma_.lower() in NAMING_VERBS and any(
+                c.dep_ in ("oprd", "xcomp", "ccomp", "attr") and c.i > objs[0].i for c in objs[0].head.children):
+            last = max(c.right_edge.i for c in children if c.dep_ in ("dobj", "oprd", "xcomp", "ccomp", "attr"))
+            content = [(doc[objs[0].left_edge.i].idx, _end(doc[last]))]
+            rule = "verb.naming"
+        elif objs and not passive and tok.lemma_.lower() not in ("tell", "ask", "call", "see", "show", *NAMING_VERBS):
             content = [_subtree_range(objs[0])]
             rule = "verb.object"
         elif advcls and not passive:
@@ -194,6 +232,11 @@ def _verb(tok: Token, sent: Span, si: int, sents: list[Span], quotes: Sequence[Q
             if pobj:
                 content = [_subtree_range(pobj[0])]
                 rule = "verb.preposition"
+    if not content and speech:
+        near = _quote_before(tok, src, quotes)
+        if near is not None:
+            content = [near]
+            rule = "verb.quote_before"
     if not content:
         return None
     if src is None and not passive and rule != "verb.parenthetical":
@@ -207,6 +250,19 @@ def _verb(tok: Token, sent: Span, si: int, sents: list[Span], quotes: Sequence[Q
     cue_start = tok.idx
     return Candidate(rule, (cue_start, _end(tok)), tok.i, s_span, src.i if src is not None else None,
                      content, si, speech=speech)
+
+
+SPEAKER_PRONOUNS = frozenset({"he", "she", "they", "i", "we"})
+
+
+def _speaker_that_clause(tok: Token) -> bool:
+    """Any verb whose subject is a person-like phrase and whose complement is a that-clause
+    ("Trump acknowledged that …", "she learned that …"): outside the verb lists but attributive."""
+    kids = list(tok.children)
+    subj = next((c for c in kids if c.dep_ == "nsubj"), None)
+    if subj is None or not (subj.lower_ in SPEAKER_PRONOUNS or subj.pos_ == "PROPN"):
+        return False
+    return any(c.dep_ == "ccomp" and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children) for c in kids)
 
 
 def _before_that(tok: Token) -> bool:
@@ -348,6 +404,17 @@ def _subject(tok: Token, passive: bool) -> Token | None:
     return None
 
 
+def _quote_before(tok: Token, src: Token | None, quotes: Sequence[Quote]) -> tuple[int, int] | None:
+    """'"…," Smith said' when the parser did not attach the quote: a quotation that ends right
+    before the speaker and the verb."""
+    start = tok.idx if src is None else min(tok.idx, src.left_edge.idx)
+    text = tok.doc.text
+    for q in quotes:
+        if q.end <= start and not text[q.end:start].strip(" ,\u2014-"):
+            return q.start, q.end
+    return None
+
+
 def _is_parenthetical(tok: Token) -> bool:
     """A reporting verb set off inside or after the clause it reports ("…, he said, …")."""
     if tok.dep_ not in ("ccomp", "advcl", "conj") or tok.head.i == tok.i:
@@ -392,6 +459,7 @@ def _clause_around(tok: Token, sent: Span, lo: int, hi: int, head: Token | None 
     return out
 
 
+NAMING_VERBS = frozenset({"call", "describe", "label", "brand", "dub", "term", "deem"})
 CONNECTIVES = frozenset({"but", "and", "however", "yet", "so", "still", "also", "now", "then", "meanwhile"})
 
 
@@ -440,7 +508,7 @@ def _lead_in(tok: Token, sent: Span, sents: list[Span], quotes: Sequence[Quote])
     j = tok.i + 1
     while j < len(doc) and doc[j].dep_ in ("prt", "advmod", "npadvmod") and j - tok.i < 4:
         j += 1
-    if j >= len(doc) or doc[j].text not in LEAD_IN:
+    if j >= len(doc) or doc[j].text not in (*LEAD_IN, ","):
         return None
     after = _end(doc[j])
     text = doc.text
@@ -450,6 +518,8 @@ def _lead_in(tok: Token, sent: Span, sents: list[Span], quotes: Sequence[Quote])
     for q in quotes:
         if q.start == k:
             return q.start, q.end
+    if doc[j].text == ",":
+        return None
     if j + 1 < sent.end:
         return doc[j + 1].idx, _end(doc[sent.end - 1])
     return None
@@ -510,9 +580,12 @@ def _add_split_quote(cand: Candidate, doc: Doc, quotes: Sequence[Quote]) -> None
     for q in quotes:
         if q.start >= tail:
             gap = text[tail:q.start]
-            if len(gap) <= 3 and all(ch in " ,:;\n" for ch in gap) and "\n" not in gap:
+            if len(gap) <= 3 and all(ch in " ,:;." for ch in gap):
                 cand.content.append((q.start, q.end))
-            return
+                tail = q.end
+                continue
+            if q.start > tail:
+                return
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

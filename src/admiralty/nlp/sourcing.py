@@ -1,16 +1,23 @@
 """The sourcing profile of one article: how many attributions rest on which kind of source,
-how many claims carry no attribution (the outlet's own assertions), and how many are second-hand.
+how many claims carry no attribution (the outlet's own assertions), how many are second-hand
+(an outlet cited as the source, or any attribution through an intermediary), and what the text
+says about confirmation.
 
-Confirmation and denial cues come with the attribution issue; until then ``confirmation`` is
-``none`` and the version says ``baseline``.
+Confirmation and denial cues come from ``lexicons/sourcing_cues.txt`` (``kind<TAB>phrase``;
+``*`` in a phrase stands for one to three words): "has not yet provided official confirmation",
+"could not be independently verified" (unconfirmed), "confirmed to" (confirmed), "denied"
+(denied). Matches are case-insensitive on word boundaries; overlapping matches keep the longest.
+The article's ``confirmation`` is ``denied`` when any denial cue is found, else ``unconfirmed``
+when the text says something is not confirmed, else ``confirmed``, else ``none``.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from ..model import Sourcing
+from ..model import Confirmation, Cue, Sourcing
 from ..pipeline import replace, stage
 
 if TYPE_CHECKING:
@@ -19,10 +26,47 @@ if TYPE_CHECKING:
     from ..model import Article
     from ..resources import Resources
 
-VERSION = "sourcing.baseline/0"
+VERSION = "sourcing.cues/1"
+PRECEDENCE: tuple[Confirmation, ...] = ("denied", "unconfirmed", "confirmed")
 
 
-def count_sources(article: Article) -> Sourcing:
+def cue_patterns(lines: tuple[str, ...]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """``(kind, compiled pattern)`` for each ``kind<TAB>phrase`` line."""
+    out = []
+    for line in lines:
+        kind, _, phrase = line.partition("\t")
+        words = phrase.split()
+        if not kind.strip() or not words:
+            continue
+        parts = [r"(?:\S+\s+){1,3}?" if w == "*" else re.escape(w) + r"\s+" for w in words]
+        body = "".join(parts)
+        body = body[: -len(r"\s+")] if body.endswith(r"\s+") else body
+        out.append((kind.strip(), re.compile(r"\b" + body + r"\b", re.IGNORECASE)))
+    return tuple(out)
+
+
+def find_cues(text: str, patterns: tuple[tuple[str, re.Pattern[str]], ...]) -> tuple[Cue, ...]:
+    """Non-overlapping cue matches in text order (the longest wins an overlap)."""
+    hits = []
+    for kind, pattern in patterns:
+        for m in pattern.finditer(text):
+            hits.append((m.end() - m.start(), m.start(), m.end(), kind))
+    cues: list[Cue] = []
+    for _, start, end, kind in sorted(hits, key=lambda h: (-h[0], h[1], h[3])):
+        if not any(start < c.end and c.start < end for c in cues):
+            cues.append(Cue(start, end, text[start:end], kind))
+    return tuple(sorted(cues, key=lambda c: (c.start, c.end)))
+
+
+def confirmation_of(cues: tuple[Cue, ...]) -> Confirmation:
+    kinds = {c.kind for c in cues}
+    for kind in PRECEDENCE:
+        if kind in kinds:
+            return kind
+    return "none"
+
+
+def count_sources(article: Article, cues: tuple[Cue, ...] = ()) -> Sourcing:
     kinds = Counter(a.source.kind for a in article.attributions if a.source is not None)
     return Sourcing(
         named=kinds["named_person"] + kinds["named_organization"],
@@ -36,10 +80,13 @@ def count_sources(article: Article) -> Sourcing:
             for a in article.attributions
             if (a.source is not None and a.source.kind == "outlet") or a.via is not None
         ),
+        confirmation=confirmation_of(cues),
+        cues=cues,
     )
 
 
 @stage("sourcing", VERSION, requires=("attributions", "claims"), assigns=("sourcing",))
 def profile_sourcing(article: Article, doc: Doc | None, res: Resources) -> Article:
-    """counts by source kind, unattributed and second-hand claims"""
-    return replace(article, sourcing=count_sources(article))
+    """counts by source kind, unattributed and second-hand claims, confirmation and denial cues"""
+    patterns = res.cached("sourcing.cues", lambda: cue_patterns(res.lexicon("sourcing_cues")))
+    return replace(article, sourcing=count_sources(article, find_cues(article.text, patterns)))
