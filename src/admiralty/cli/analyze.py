@@ -13,7 +13,7 @@ import click
 from ..analysis import Analysis
 from ..config import Config
 from ..export.json import JsonlWriter, write_document
-from ..model import Document
+from ..model import CorpusResult, Document
 from ..resources import Resources
 from ..store import Store
 from . import config_options, db_option, stderr_is_terminal
@@ -32,10 +32,13 @@ from .summary import print_ignored, print_summary, progress_bar
               help="Also write a self-contained HTML report to this file.")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="Processes analysing in parallel (default: pipeline.workers, 1).")
+@click.option("--dask", "dask_address", metavar="ADDRESS",
+              help="Run on Dask: 'local' starts a local cluster of --workers processes, or a scheduler "
+              "address like tcp://host:8786.")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first article a stage fails on (with traceback).")
 @config_options
 def command(paths: tuple[str, ...], db: str | None, fmt: str, output: str | None, report: str | None,
-            workers: int | None, fail_fast: bool, config: Config) -> None:
+            workers: int | None, dask_address: str | None, fail_fast: bool, config: Config) -> None:
     """Analyse articles: files, directories (recursive), .jsonl/.json, .html, or - for stdin.
 
     Prints who says what and on what sourcing, the most check-worthy claims and their grades.
@@ -47,6 +50,7 @@ def command(paths: tuple[str, ...], db: str | None, fmt: str, output: str | None
       admiralty analyze articles/ --db corpus.db --report report.html --workers 2
       admiralty analyze feed.jsonl --format jsonl -o out.jsonl
       cat article.txt | admiralty analyze - --format json
+      admiralty analyze big-corpus/ --dask local --workers 2 --format jsonl -o out.jsonl
     """
     if workers is not None:
         config = config.with_overrides([f"pipeline.workers={workers}"])
@@ -56,7 +60,14 @@ def command(paths: tuple[str, ...], db: str | None, fmt: str, output: str | None
         out = stack.enter_context(_open(output))
         bar = stack.enter_context(progress_bar(enabled=stderr_is_terminal()))
         analysis = Analysis(paths, resources, store=store, fail_fast=fail_fast, progress=bar.update)
-        doc = _stream_jsonl(analysis, out) if fmt == "jsonl" else analysis.document()
+        if dask_address:
+            doc = _on_dask(paths, dask_address, config, store)
+            if fmt == "jsonl":
+                _write_jsonl(doc, out)
+        elif fmt == "jsonl":
+            doc = _stream_jsonl(analysis, out)
+        else:
+            doc = analysis.document()
         bar.close()
         if fmt == "json":
             write_document(doc, out)
@@ -82,6 +93,31 @@ def _stream_jsonl(analysis: Analysis, out: IO[str]) -> Document:
     writer.corpus(result)
     return Document(analysis.run, tuple(analysis.failures), tuple(analysis.articles), result.sources,
                     result.copies, result.stories, result.claim_links, result.grades)
+
+
+def _on_dask(paths: tuple[str, ...], address: str, config: Config, store: Store | None) -> Document:
+    from ..distributed import analyze_on_dask, local_client
+
+    with contextlib.ExitStack() as stack:
+        if address == "local":
+            client = stack.enter_context(local_client(max(1, int(config["pipeline.workers"]))))
+        else:
+            from dask.distributed import Client
+
+            client = stack.enter_context(Client(address))
+        doc = analyze_on_dask(paths, client, config)
+    if store is not None:
+        store.add([*doc.articles, *doc.failures])
+        store.replace_corpus(CorpusResult(doc.sources, doc.copies, doc.stories, doc.claim_links, doc.grades))
+    return doc
+
+
+def _write_jsonl(doc: Document, out: IO[str]) -> None:
+    writer = JsonlWriter(out)
+    writer.header(doc.run)
+    for item in (*doc.articles, *doc.failures):
+        writer.record(item)
+    writer.corpus(CorpusResult(doc.sources, doc.copies, doc.stories, doc.claim_links, doc.grades))
 
 
 @contextlib.contextmanager
