@@ -27,7 +27,7 @@ from typing import Any
 from . import __version__
 from .config import Config
 from .corpus import CorpusPlan, default_plan
-from .ingest import READABLE, Ingest, hash_inputs, read_inputs
+from .ingest import Ingest, hash_inputs, read_inputs, walk
 from .model import Article, CorpusResult, Document, Failure, Run
 from .pipeline import Pipeline
 from .resources import Resources
@@ -49,13 +49,7 @@ def list_inputs(paths: Iterable[str], config: Config) -> list[str]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            sidecar = str(config["ingest.sidecar_suffix"])
-            for file in sorted(p for p in path.rglob("*") if p.is_file()):
-                rel = file.relative_to(path)
-                if any(part.startswith(".") for part in rel.parts) or file.name.endswith(sidecar):
-                    continue
-                if file.suffix.lower() in READABLE:
-                    out.append(file.as_posix())
+            out.extend(file.as_posix() for file, _ in walk(path, config, Ingest()))
         else:
             out.append(raw)
     return out

@@ -35,7 +35,7 @@ HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 JSON_SUFFIXES = frozenset({".jsonl", ".ndjson", ".json"})
 READABLE = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES
 
-__all__ = ["Ingest", "hash_inputs", "read_inputs"]
+__all__ = ["Ingest", "hash_inputs", "read_inputs", "walk"]
 
 
 @dataclass
@@ -57,7 +57,7 @@ def read_inputs(
             continue
         path = Path(raw)
         if path.is_dir():
-            for file, locator in _walk(path, config, log):
+            for file, locator in walk(path, config, log):
                 yield from _read_file(file, locator, config, log)
         elif path.exists():
             yield from _read_file(path, _locator(path), config, log)
@@ -72,7 +72,7 @@ def hash_inputs(paths: Iterable[str], config: Config | None = None) -> list[Inpu
     out = []
     for raw in paths:
         path = Path(raw)
-        files = [f for f, _ in _walk(path, config, Ingest())] if path.is_dir() else [path]
+        files = [f for f, _ in walk(path, config, Ingest())] if path.is_dir() else [path]
         for file in files:
             if file.is_file():
                 digest = hashlib.sha256()
@@ -87,7 +87,8 @@ def _locator(path: Path) -> str:
     return path.as_posix()
 
 
-def _walk(root: Path, config: Config, log: Ingest) -> Iterator[tuple[Path, str]]:
+def walk(root: Path, config: Config, log: Ingest) -> Iterator[tuple[Path, str]]:
+    """(file, locator) of every article file under ``root``, sorted; other types go to ``log.ignored``."""
     sidecar = str(config["ingest.sidecar_suffix"])
     files = sorted(p for p in root.rglob("*") if p.is_file())
     for file in files:
