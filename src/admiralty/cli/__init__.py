@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "admiralty.cli.pipeline",
     "admiralty.cli.search",
     "admiralty.cli.validate",
+    "admiralty.cli.serve",
     "admiralty.cli.stance",
     "admiralty.cli.narratives",
 )
