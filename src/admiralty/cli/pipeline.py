@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from ..config import Config
@@ -43,7 +45,7 @@ def _first_line(doc: str | None) -> str:
     return doc.strip().splitlines()[0] if doc and doc.strip() else ""
 
 
-def _line(s: dict) -> None:  # type: ignore[type-arg]
+def _line(s: dict[str, Any]) -> None:
     flag = "  [baseline]" if "baseline" in s["version"] else ""
     click.echo(f"  {s['name']:<16} {s['version']:<32}{flag}")
     click.echo(f"      needs {', '.join(s['requires']) or '-'} -> sets {', '.join(s['assigns']) or '-'}")

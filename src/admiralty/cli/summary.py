@@ -123,7 +123,7 @@ def _print_article(console: Console, article: Article, grades: dict[str, Grade],
         console.print(f"[bold]Top claims[/] [dim](of {len(article.claims)}, by check-worthiness; grade = "
                       "source reliability A-F + credibility 1-6)[/]")
     for claim in claims:
-        flags = [claim.type] if claim.type != "fact" else []
+        flags: list[str] = [claim.type] if claim.type != "fact" else []
         if claim.certainty == "hedged":
             flags.append("hedged")
         if claim.polarity == "negated":

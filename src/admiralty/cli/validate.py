@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import IO
 
 import click
 
@@ -12,7 +13,7 @@ from ..export.json import validate, validate_line
 
 @click.command("validate")
 @click.argument("file", type=click.File("r", encoding="utf-8"))
-def command(file: click.utils.LazyFile) -> None:
+def command(file: IO[str]) -> None:
     """Validate an admiralty/1 document (.json) or typed JSON Lines (.jsonl) against the schema.
 
     \b

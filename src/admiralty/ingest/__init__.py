@@ -77,7 +77,7 @@ def hash_inputs(paths: Iterable[str], config: Config | None = None) -> list[Inpu
             if file.is_file():
                 digest = hashlib.sha256()
                 with file.open("rb") as fh:
-                    for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                    while chunk := fh.read(1 << 20):
                         digest.update(chunk)
                 out.append(InputInfo(_locator(file), digest.hexdigest()))
     return out
