@@ -26,7 +26,10 @@ COMMAND_MODULES = (
     "admiralty.cli.pipeline",
     "admiralty.cli.search",
     "admiralty.cli.validate",
+    "admiralty.cli.review",
+    "admiralty.cli.sources",
     "admiralty.cli.serve",
+    "admiralty.cli.export",
     "admiralty.cli.stance",
     "admiralty.cli.narratives",
 )
