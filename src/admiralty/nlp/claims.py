@@ -1,49 +1,604 @@
-"""Claims: the factual statements of an article, as spans.
+"""Claims: the statements of an article, as clause-level spans with type, certainty, polarity.
 
-Placeholder until the claims issue lands: one claim per sentence that has a verb, typed by its
-final punctuation only, never hedged or negated. Its version says ``baseline``.
+What is extracted, and how (rules over the spaCy parse, word lists in ``lexicons/claims_*.txt``):
+
+1. **Segments.** Each sentence (cut again at line breaks, which spaCy sometimes runs across) with
+   a verb and at least ``claims.min_tokens`` words is a candidate. Imperatives with no subject
+   ("Read Full Article at RT.com") are boilerplate, not claims.
+2. **Reporting frames.** In "X said (that) Y" the claim is Y: when the head of a segment is a
+   reporting verb (``claims_reporting.txt``) with a clausal complement covering at least
+   ``claims.frame_min_share`` of the segment, the claim span is the complement; a leading
+   "According to X," is dropped likewise. The frame stays evidence: its cues count for the claim.
+3. **Clauses.** A segment that carries several statements is cut: coordinated clauses with their
+   own subject ("..., and Poland refused"), and a non-restrictive relative clause at the end
+   (", which would include 1.5 million rounds"). A piece shorter than
+   ``claims.min_split_tokens`` words stays with its neighbour. A relative clause inherits the
+   hedges of the clause it hangs on ("reportedly preparing aid ..., which would include ...").
+4. **Fields**, each decided on its own:
+   - ``type``: question (ends with "?"), opinion (deontic modal "should", first-person belief
+     "I think", evaluative words), prediction ("will", "is expected to", "next week"), else fact.
+   - ``certainty``: hedged when a hedge cue scopes over the claim (``claims_hedges.txt``, modal
+     verbs "could/may/might/would", "according to sources", "sources say"), else certain.
+   - ``polarity``: negated when the main predicate is negated ("not", "never", "no" on its
+     subject or object) or is a denial predicate ("dismissed the possibility", "firmly
+     opposed", "denied that"), else affirmed.
+   - ``cues``: every cue word that decided the above (kinds hedge, booster, negation, denial,
+     opinion, prediction, question, report), as spans; frame cues lie outside the claim span.
+   - ``quantities`` and ``times``: see ``quantities.py`` and ``times.py``.
+   - ``attribution``: the attribution whose content spans cover most of the claim (at least
+     ``claims.attribution_min_overlap`` of its characters); None when the outlet asserts it.
+   - ``checkworthiness`` is 0 here; the checkworthiness stage scores it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..model import Claim, record_id
+from ..model import Claim, Cue, record_id
 from ..pipeline import replace, stage
+from . import quantities as quantities_mod
+from . import times as times_mod
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
-    from ..model import Article
+    from ..model import Article, Attribution
     from ..resources import Resources
 
-VERSION = "claims.baseline/0"
+VERSION = "claims.rules/1"
+
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "expl", "csubj", "csubjpass"})
+ARG_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "pobj", "dative"})
+CLOSING = frozenset({".", "?", "!", "\u201d", '"', "\u2019", "'", ")", "\u00bb"})
+CONTRAST_OPENERS = frozenset({"but", "however", "and", "yet", "so", "still", "meanwhile", "moreover"})
+
+
+# ---------------------------------------------------------------------------------------------
+# Word lists
+
+
+class PhraseSet:
+    """Lower-cased phrases matched on whole tokens (longest match first)."""
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        self.by_first: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in phrases:
+            words = tuple(_split_words(phrase))
+            if words:
+                self.by_first.setdefault(words[0], []).append(words)
+        for options in self.by_first.values():
+            options.sort(key=len, reverse=True)
+
+    def match_at(self, toks: Sequence[Token], i: int) -> int:
+        """Length (in tokens) of the longest phrase starting at ``toks[i]``, or 0."""
+        for words in self.by_first.get(toks[i].lower_, ()):
+            if i + len(words) <= len(toks) and all(
+                toks[i + k].lower_ == w for k, w in enumerate(words)
+            ):
+                return len(words)
+        return 0
+
+
+def _split_words(phrase: str) -> list[str]:
+    """Split a lexicon phrase as spaCy splits text ("n't" and "'ll" are tokens of their own)."""
+    out: list[str] = []
+    for word in phrase.lower().split():
+        for suffix in ("n't", "'ll", "'s"):
+            if word.endswith(suffix) and word != suffix:
+                out.extend([word[: -len(suffix)], suffix])
+                break
+        else:
+            out.append(word)
+    return out
+
+
+@dataclass(frozen=True)
+class ClaimLexicon:
+    hedges: PhraseSet
+    hedge_verbs: frozenset[str]
+    hedge_modals: frozenset[str]
+    boosters: PhraseSet
+    denials: frozenset[str]
+    negators: frozenset[str]
+    opinion: PhraseSet
+    opinion_md: frozenset[str]
+    opinion_first: frozenset[str]
+    prediction: PhraseSet
+    prediction_md: frozenset[str]
+    reporting: frozenset[str]
+    anonymous: frozenset[str]
+    quantities: quantities_mod.QuantityLexicon
+
+
+def _prefixed(entries: Iterable[str], prefix: str) -> tuple[frozenset[str], list[str]]:
+    tagged, plain = set(), []
+    for e in entries:
+        if e.startswith(prefix):
+            tagged.add(e[len(prefix) :].strip().lower())
+        elif ":" not in e:
+            plain.append(e)
+    return frozenset(tagged), plain
+
+
+def load_lexicon(res: Resources) -> ClaimLexicon:
+    hedge_verbs, hedges = _prefixed(res.lexicon("claims_hedges"), "verb:")
+    opinion = res.lexicon("claims_opinion")
+    opinion_md, _ = _prefixed(opinion, "md:")
+    opinion_first, opinion_plain = _prefixed(opinion, "first:")
+    prediction_md, prediction_plain = _prefixed(res.lexicon("claims_prediction"), "md:")
+    return ClaimLexicon(
+        hedges=PhraseSet(hedges),
+        hedge_verbs=hedge_verbs,
+        hedge_modals=frozenset(w.lower() for w in res.lexicon("claims_hedge_modals")),
+        boosters=PhraseSet(res.lexicon("claims_boosters")),
+        denials=frozenset(w.lower() for w in res.lexicon("claims_denials")),
+        negators=frozenset(w.lower() for w in res.lexicon("claims_negators")),
+        opinion=PhraseSet(opinion_plain),
+        opinion_md=opinion_md,
+        opinion_first=opinion_first,
+        prediction=PhraseSet(prediction_plain),
+        prediction_md=prediction_md,
+        reporting=frozenset(w.lower() for w in res.lexicon("claims_reporting")),
+        anonymous=frozenset(w.lower() for w in res.lexicon("claims_anonymous")),
+        quantities=quantities_mod.QuantityLexicon.from_lines(
+            res.lexicon("quantities_units"),
+            res.lexicon("quantities_bounds"),
+            res.lexicon("quantities_scales"),
+        ),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Segmentation
+
+
+@dataclass
+class Piece:
+    """One claim-to-be: token range ``[lo, hi)`` of the doc, its head, its frame, its parent."""
+
+    lo: int
+    hi: int
+    head: Token
+    frame: tuple[int, ...] = ()  # token indices of the reporting frame around the claim
+    frame_head: Token | None = None
+    parent: Piece | None = None  # the clause a relative clause hangs on
+
+
+@dataclass(frozen=True)
+class Settings:
+    min_tokens: int
+    min_split_tokens: int
+    frame_min_share: float
+    attribution_min_overlap: float
+
+    @classmethod
+    def from_config(cls, res: Resources) -> Settings:
+        c = res.config
+        return cls(
+            min_tokens=int(c["claims.min_tokens"]),
+            min_split_tokens=int(c["claims.min_split_tokens"]),
+            frame_min_share=float(c["claims.frame_min_share"]),
+            attribution_min_overlap=float(c["claims.attribution_min_overlap"]),
+        )
+
+
+def _words(doc: Doc, lo: int, hi: int) -> int:
+    return sum(1 for t in doc[lo:hi] if not (t.is_punct or t.is_space))
+
+
+def _segments(doc: Doc) -> list[tuple[int, int]]:
+    """Sentences, cut again at line breaks, without surrounding whitespace tokens."""
+    out = []
+    for sent in doc.sents:
+        lo = sent.start
+        for i in range(sent.start, sent.end):
+            tok = doc[i]
+            if (tok.is_space and "\n" in tok.text) or "\n" in tok.whitespace_:
+                out.append((lo, i + (0 if tok.is_space else 1)))
+                lo = i + 1
+        out.append((lo, sent.end))
+    cleaned = []
+    for lo, hi in out:
+        while lo < hi and doc[lo].is_space:
+            lo += 1
+        while hi > lo and doc[hi - 1].is_space:
+            hi -= 1
+        if hi > lo:
+            cleaned.append((lo, hi))
+    return cleaned
+
+
+def _head_of(doc: Doc, lo: int, hi: int) -> Token:
+    """The token of ``[lo, hi)`` highest in the parse: its head lies outside the range (or is
+    itself); a verb is preferred when several tokens qualify (a segment cut at a line break)."""
+    tops = [
+        t for t in doc[lo:hi]
+        if not (t.is_punct or t.is_space) and (t.head.i == t.i or not lo <= t.head.i < hi)
+    ]
+    verbs = [t for t in tops if t.pos_ in ("VERB", "AUX")]
+    return (verbs or tops or [doc[lo]])[0]
+
+
+def _is_boilerplate(doc: Doc, lo: int, hi: int, head: Token) -> bool:
+    """Imperatives without a subject at the start of a segment ("Read Full Article at ...")."""
+    first = next((t for t in doc[lo:hi] if not t.is_punct), None)
+    has_subject = any(c.dep_ in SUBJECT_DEPS for c in head.children)
+    return head.tag_ == "VB" and not has_subject and first is not None and first.i == head.i
+
+
+def _core(doc: Doc, lo: int, hi: int, head: Token, lex: ClaimLexicon, cfg: Settings) -> Piece:
+    """The claim part of a segment: the complement of a reporting frame, or all of it."""
+    total = max(_words(doc, lo, hi), 1)
+    if head.lemma_.lower() in lex.reporting:
+        comps = [c for c in head.children if c.dep_ in ("ccomp", "xcomp") and lo <= c.i < hi]
+        comps = [c for c in comps if c.dep_ == "ccomp" or c.pos_ in ("VERB", "AUX")]
+        for comp in comps:
+            clo, chi = comp.left_edge.i, comp.right_edge.i + 1
+            clo = max(clo, lo)
+            chi = min(chi, hi)
+            while clo < chi and (doc[clo].dep_ == "mark" or (doc[clo].is_punct and doc[clo].lower_ in (",", ":"))):
+                clo += 1
+            if head.i < clo:
+                # the frame comes first: the claim runs to the end of the segment (this also
+                # covers further "..., and that ..." complements and parses broken at the edge)
+                chi = hi
+            if _words(doc, clo, chi) >= cfg.frame_min_share * total and _words(doc, clo, chi) >= cfg.min_tokens:
+                frame = tuple(i for i in range(lo, hi) if not clo <= i < chi)
+                return Piece(clo, chi, comp, frame=frame, frame_head=head)
+    # a reporting word the parser took for a noun: "Our sources ... report that Y"
+    for m in range(lo + 1, lo + max(2, int((hi - lo) * (1 - cfg.frame_min_share)))):
+        if m >= hi - 1:
+            break
+        tok, prev = doc[m], doc[m - 1]
+        if tok.lower_ == "that" and tok.dep_ == "mark" and (
+            prev.lemma_.lower() in lex.reporting or prev.lower_ in lex.reporting
+        ):
+            if _words(doc, m + 1, hi) >= max(cfg.min_tokens, cfg.frame_min_share * total):
+                return Piece(m + 1, hi, tok.head, frame=tuple(range(lo, m + 1)), frame_head=prev)
+            break
+    # "According to X, Y" (possibly after "But,"): the claim starts after the comma
+    for i in range(lo, min(hi - 1, lo + 4)):
+        if doc[i].lower_ == "according" and doc[i + 1].lower_ == "to":
+            comma = next((k for k in range(i + 2, hi) if doc[k].text == ","), None)
+            if comma is not None and comma < head.i and _words(doc, comma + 1, hi) >= cfg.min_tokens:
+                frame = tuple(range(lo, comma + 1))
+                return Piece(comma + 1, hi, head, frame=frame, frame_head=None)
+            break
+    return Piece(lo, hi, head)
+
+
+def _split(doc: Doc, core: Piece, lex: ClaimLexicon, cfg: Settings) -> list[Piece]:
+    """Cut a core into clauses: coordinated clauses with their own subject, and a trailing
+    non-restrictive relative clause."""
+    cuts: list[tuple[int, Token, bool]] = []  # (first token, clause head, is relative clause)
+    last = core.hi - 1
+    while last > core.lo and doc[last].is_punct:
+        last -= 1
+    for tok in doc[core.lo : core.hi]:
+        frame_conj = (
+            core.frame_head is not None
+            and tok.head.i == core.frame_head.i
+            and tok.dep_ == "conj"
+            and any(c.dep_ == "mark" for c in tok.children)
+        )
+        if tok.dep_ in ("conj", "parataxis") and tok.pos_ in ("VERB", "AUX") and (
+            tok.head.i == core.head.i or frame_conj
+        ):
+            if not any(c.dep_ in SUBJECT_DEPS for c in tok.children):
+                continue
+            if tok.dep_ == "parataxis" and tok.lemma_.lower() in lex.reporting:
+                continue
+            start = tok.left_edge.i
+            if start > core.lo and tok.right_edge.i >= last:
+                cuts.append((start, tok, False))
+        elif tok.dep_ == "relcl" and tok.right_edge.i >= last:
+            start = tok.left_edge.i
+            if start - 1 > core.lo and doc[start - 1].text == "," and doc[start].lower_ in ("which", "who"):
+                cuts.append((start, tok, True))
+    if not cuts:
+        return [core]
+    cuts.sort(key=lambda c: c[0])
+    pieces: list[Piece] = []
+    lo = core.lo
+    head = core.head
+    parent_piece: Piece | None = None
+    for start, tok, is_rel in cuts:
+        if _words(doc, lo, start) < cfg.min_split_tokens or _words(doc, start, core.hi) < cfg.min_split_tokens:
+            continue
+        piece = Piece(lo, start, head, core.frame, core.frame_head, parent=parent_piece)
+        pieces.append(piece)
+        lo, head = start, tok
+        parent_piece = piece if is_rel else None
+    pieces.append(Piece(lo, core.hi, head, core.frame, core.frame_head, parent=parent_piece))
+    return pieces
+
+
+def _trim(doc: Doc, lo: int, hi: int) -> tuple[int, int]:
+    """Drop leading conjunctions and punctuation, and trailing commas and spaces."""
+    while lo < hi and (
+        doc[lo].is_space
+        or (doc[lo].dep_ in ("cc", "mark") and doc[lo].lower_ in ("and", "but", "or", "that"))
+        or doc[lo].text in (",", ";", ":", "-", "\u2013", "\u2014")
+    ):
+        lo += 1
+    while hi > lo and (
+        doc[hi - 1].is_space
+        or (doc[hi - 1].is_punct and doc[hi - 1].text not in CLOSING)
+        or doc[hi - 1].dep_ == "cc"
+    ):
+        hi -= 1
+    return lo, hi
+
+
+# ---------------------------------------------------------------------------------------------
+# Cues
+
+
+def _cue(doc: Doc, i: int, j: int, kind: str) -> Cue:
+    start, end = doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text)
+    return Cue(start, end, doc.text[start:end], kind)
+
+
+def _phrase_cues(doc: Doc, idx: Sequence[int], phrases: PhraseSet, kind: str) -> list[Cue]:
+    """Phrase matches whose tokens all lie in ``idx`` (a sorted run or runs of token indices)."""
+    allowed = set(idx)
+    out, k = [], 0
+    ordered = sorted(allowed)
+    while k < len(ordered):
+        i = ordered[k]
+        n = phrases.match_at(doc, i)
+        if n and all(i + m in allowed for m in range(n)):
+            out.append(_cue(doc, i, i + n, kind))
+            k += n
+        else:
+            k += 1
+    return out
+
+
+def _hedge_cues(doc: Doc, idx: Sequence[int], lex: ClaimLexicon) -> list[Cue]:
+    cues = _phrase_cues(doc, idx, lex.hedges, "hedge")
+    covered = {(c.start, c.end) for c in cues}
+    for i in idx:
+        tok = doc[i]
+        low = tok.lower_
+        if tok.tag_ == "MD" and low in lex.hedge_modals:
+            cues.append(_cue(doc, i, i + 1, "hedge"))
+        elif tok.pos_ == "VERB" and tok.lemma_.lower() in lex.hedge_verbs:
+            if any(c.dep_ in ("xcomp", "ccomp", "acomp", "attr", "oprd") for c in tok.children) or (
+                i + 1 < len(doc) and doc[i + 1].lower_ in ("to", "that", "as", "like")
+            ):
+                cues.append(_cue(doc, i, i + 1, "hedge"))
+        elif low == "according" and i + 1 < len(doc) and doc[i + 1].lower_ == "to":
+            objs = [c for c in doc[i + 1].children if c.dep_ == "pobj"]
+            if objs and objs[0].lemma_.lower() in lex.anonymous | {o.rstrip("s") for o in lex.anonymous}:
+                span = (tok.idx, objs[0].idx + len(objs[0].text))
+                if not any(s <= span[0] < e for s, e in covered):
+                    cues.append(_cue(doc, i, objs[0].i + 1, "hedge"))
+        elif low in lex.anonymous and tok.dep_ in ("nsubj",) and tok.head.lemma_.lower() in lex.reporting:
+            # "sources say", "the interlocutors specify"
+            verb = tok.head
+            lo, hi = min(tok.i, verb.i), max(tok.i, verb.i) + 1
+            if hi - lo <= 3 and not any((doc[lo].idx, doc[hi - 1].idx) == s for s in covered):
+                cues.append(_cue(doc, lo, hi, "hedge"))
+    return _dedupe(cues)
+
+
+def _dedupe(cues: Iterable[Cue]) -> list[Cue]:
+    """Sorted, without duplicates, and without cues nested inside a longer one of a kind."""
+    uniq = sorted(set(cues), key=lambda c: (c.start, -c.end, c.kind))
+    out: list[Cue] = []
+    for c in uniq:
+        if any(o.kind == c.kind and o.start <= c.start and c.end <= o.end for o in out):
+            continue
+        out.append(c)
+    return out
+
+
+def _negation_cues(doc: Doc, head: Token, lex: ClaimLexicon) -> list[Cue]:
+    """Negation of the clause's main predicate: "not"/"never" on it (or on its copular
+    complement), "no"/"nothing" as its subject or object, or a denial predicate."""
+    cues = []
+    heads = [head] + [c for c in head.children if c.dep_ in ("acomp", "xcomp") and head.lemma_ == "be"]
+    for h in heads:
+        for c in h.children:
+            if c.dep_ == "neg" and c.lower_ in lex.negators | {"n't", "not", "never"}:
+                nxt = doc[c.i + 1] if c.i + 1 < len(doc) else None
+                if nxt is not None and nxt.lower_ in ("only", "just"):
+                    continue  # "not only ... but also" affirms
+                cues.append(_cue(doc, c.i, c.i + 1, "negation"))
+            elif c.dep_ in ARG_DEPS and c.lower_ in ("nothing", "nobody", "none", "no one"):
+                cues.append(_cue(doc, c.i, c.i + 1, "negation"))
+            elif c.dep_ in ("nsubj", "dobj", "attr", "nsubjpass"):
+                for d in c.children:
+                    if d.dep_ == "det" and d.lower_ == "no":
+                        cues.append(_cue(doc, d.i, d.i + 1, "negation"))
+        lemma = h.lemma_.lower()
+        if lemma in lex.denials and h.pos_ in ("VERB", "ADJ", "AUX"):
+            if lemma == "rule" and not any(c.dep_ == "prt" and c.lower_ == "out" for c in h.children):
+                continue
+            end = h.i + 1
+            objs = [c for c in h.children if c.dep_ in ("dobj", "prep", "prt") and c.i > h.i]
+            if (objs and objs[0].dep_ == "prt") or (objs and objs[0].dep_ == "dobj" and objs[0].lemma_.lower() in (
+                "possibility", "idea", "claim", "report", "reports", "allegation", "suggestion", "notion"
+            )):
+                end = objs[0].i + 1
+            cues.append(_cue(doc, h.i, end, "denial"))
+    return cues
+
+
+def _type_cues(
+    doc: Doc, idx: Sequence[int], lex: ClaimLexicon
+) -> tuple[list[Cue], list[Cue], list[Cue]]:
+    """(strong opinion, prediction, weak opinion) cues among tokens ``idx``."""
+    strong, weak = [], []
+    prediction = _phrase_cues(doc, idx, lex.prediction, "prediction")
+    for cue in _phrase_cues(doc, idx, lex.opinion, "opinion"):
+        (strong if " " in cue.text else weak).append(cue)
+    for i in idx:
+        tok = doc[i]
+        low = tok.lower_
+        if tok.tag_ == "MD" and low in lex.prediction_md:
+            prediction.append(_cue(doc, i, i + 1, "prediction"))
+        elif (tok.tag_ == "MD" and low in lex.opinion_md) or (
+            tok.pos_ == "VERB"
+            and tok.lemma_.lower() in lex.opinion_first
+            and any(c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in tok.children)
+        ):
+            strong.append(_cue(doc, i, i + 1, "opinion"))
+    weak = [c for c in weak if _is_evaluative(doc, c)]
+    return _dedupe(strong), _dedupe(prediction), _dedupe(weak)
+
+
+def _is_evaluative(doc: Doc, cue: Cue) -> bool:
+    span = doc.char_span(cue.start, cue.end)
+    return span is not None and all(t.pos_ in ("ADJ", "ADV") for t in span)
+
+
+# ---------------------------------------------------------------------------------------------
+# The stage
 
 
 @stage("claims", VERSION, requires=("doc", "attributions"), assigns=("claims",))
 def find_claims(article: Article, doc: Doc | None, res: Resources) -> Article:
-    """claim spans with type, certainty and polarity (baseline: sentences with a verb)"""
+    """clause-level claim spans with type, certainty, polarity, cues, quantities and times"""
     assert doc is not None
-    claims = []
-    for sent in doc.sents:
-        if not any(t.pos_ in ("VERB", "AUX") for t in sent):
+    lex: ClaimLexicon = res.cached("claims:lexicon", lambda: load_lexicon(res))
+    cfg: Settings = res.cached("claims:settings", lambda: Settings.from_config(res))
+    quantities = quantities_mod.find_quantities(doc, lex.quantities)
+    times = times_mod.find_times(doc, article.published)
+    claims: list[Claim] = []
+    for lo, hi in _segments(doc):
+        if _words(doc, lo, hi) < cfg.min_tokens or not any(t.pos_ in ("VERB", "AUX") for t in doc[lo:hi]):
             continue
-        start, end = sent.start_char, sent.end_char
-        while end > start and article.text[end - 1].isspace():
-            end -= 1
-        text = article.text[start:end]
-        claims.append(
-            Claim(
-                id=record_id(article.id, "c", len(claims) + 1),
-                start=start,
-                end=end,
-                text=text,
-                by=VERSION,
-                checkworthiness=0.0,
-                attribution=None,
-                type="question" if text.endswith("?") else "fact",
-                certainty="certain",
-                polarity="affirmed",
-            )
-        )
-    return replace(article, claims=tuple(claims))
+        head = _head_of(doc, lo, hi)
+        if _is_boilerplate(doc, lo, hi, head):
+            continue
+        core = _core(doc, lo, hi, head, lex, cfg)
+        pieces = _split(doc, core, lex, cfg)
+        covered = set()
+        for p in pieces:
+            covered.update(range(p.lo, p.hi))
+        hedges_of: dict[int, list[Cue]] = {}
+        for piece in pieces:
+            claim = _claim(article, doc, piece, lex, cfg, quantities, times, hedges_of, (lo, hi))
+            if claim is not None:
+                claims.append(claim)
+    claims.sort(key=lambda c: (c.start, c.end))
+    numbered = tuple(
+        replace_claim(c, id=record_id(article.id, "c", n)) for n, c in enumerate(claims, start=1)
+    )
+    return replace(article, claims=numbered)
+
+
+def replace_claim(claim: Claim, **changes: object) -> Claim:
+    import dataclasses
+
+    return dataclasses.replace(claim, **changes)  # type: ignore[arg-type]
+
+
+def _claim(
+    article: Article,
+    doc: Doc,
+    piece: Piece,
+    lex: ClaimLexicon,
+    cfg: Settings,
+    quantities: Sequence[quantities_mod.Quantity],
+    times: Sequence[times_mod.TimeExpression],
+    hedges_of: dict[int, list[Cue]],
+    segment: tuple[int, int],
+) -> Claim | None:
+    lo, hi = _trim(doc, piece.lo, piece.hi)
+    if hi <= lo or _words(doc, lo, hi) < cfg.min_tokens:
+        return None
+    start, end = doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1].text)
+    text = article.text[start:end]
+    if not text.strip():
+        return None
+    own = list(range(lo, hi))
+    scope = sorted(set(own) | set(piece.frame))
+
+    hedges = _hedge_cues(doc, scope, lex)
+    if piece.frame_head is not None:
+        fh = piece.frame_head
+        hedges = [c for c in hedges if c.start != fh.idx]  # "suggested that": a frame, not a hedge
+        for i in piece.frame:  # an anonymous source in the frame: "Our sources ... report that"
+            tok = doc[i]
+            if tok.lower_ in lex.anonymous and tok.pos_ == "NOUN" and not any(
+                c.start <= tok.idx < c.end for c in hedges
+            ):
+                hedges.append(_cue(doc, i, i + 1, "hedge"))
+    if piece.parent is not None:
+        hedges = _dedupe(hedges + hedges_of.get(piece.parent.lo, []))
+    hedges_of[piece.lo] = hedges
+    boosters = _phrase_cues(doc, scope, lex.boosters, "booster")
+    negations = [c for c in _negation_cues(doc, piece.head, lex) if start <= c.start < end]
+    if piece.frame_head is not None and piece.frame_head.lemma_.lower() in lex.denials:
+        negations.append(_cue(doc, piece.frame_head.i, piece.frame_head.i + 1, "denial"))
+    strong, prediction, weak = _type_cues(doc, own, lex)
+    if piece.frame_head is not None and piece.frame_head.lemma_.lower() in ("predict", "forecast"):
+        prediction.append(_cue(doc, piece.frame_head.i, piece.frame_head.i + 1, "prediction"))
+    question = text.rstrip("\"'\u201d\u2019) ").endswith("?")
+
+    type_cues: list[Cue] = []
+    if question:
+        ctype = "question"
+        type_cues = [Cue(end - 1, end, article.text[end - 1 : end], "question")] if text.endswith("?") else []
+    elif strong:
+        ctype, type_cues = "opinion", strong
+    elif prediction:
+        ctype, type_cues = "prediction", prediction
+    elif weak:
+        ctype, type_cues = "opinion", weak
+    else:
+        ctype = "fact"
+    report = []
+    if piece.frame_head is not None:
+        fh = piece.frame_head
+        report = [_cue(doc, fh.i, fh.i + 1, "report")]
+
+    cues = _dedupe(hedges + boosters + negations + type_cues + report)
+    return Claim(
+        id="",
+        start=start,
+        end=end,
+        text=text,
+        by=VERSION,
+        checkworthiness=0.0,
+        attribution=_attribution(article.attributions, start, end, cfg.attribution_min_overlap),
+        type=ctype,  # type: ignore[arg-type]
+        certainty="hedged" if hedges else "certain",
+        polarity="negated" if negations else "affirmed",
+        cues=tuple(sorted(cues, key=lambda c: (c.start, c.end, c.kind))),
+        quantities=quantities_mod.within(quantities, start, end),
+        times=_times_for(times, start, end, piece, doc),
+    )
+
+
+def _times_for(
+    times: Sequence[times_mod.TimeExpression], start: int, end: int, piece: Piece, doc: Doc
+) -> tuple[times_mod.TimeExpression, ...]:
+    """Times inside the claim, and times in its reporting frame ("on Friday, X said that ...")."""
+    frame_spans = [(doc[i].idx, doc[i].idx + len(doc[i].text)) for i in piece.frame]
+    if not frame_spans:
+        return times_mod.within(times, start, end)
+    lo = min(s for s, _ in [*frame_spans, (start, end)])
+    hi = max(e for _, e in [*frame_spans, (start, end)])
+    return tuple(t for t in times if lo <= t.start and t.end <= hi)
+
+
+def _attribution(
+    attributions: Sequence[Attribution], start: int, end: int, min_overlap: float
+) -> str | None:
+    """The attribution whose content spans cover most of ``[start, end)``, if enough of it."""
+    best, best_share = None, 0.0
+    length = max(end - start, 1)
+    for attr in attributions:
+        covered = 0
+        for span in attr.content:
+            covered += max(0, min(end, span.end) - max(start, span.start))
+        share = covered / length
+        if share > best_share:
+            best, best_share = attr.id, share
+    return best if best is not None and best_share >= min_overlap else None
