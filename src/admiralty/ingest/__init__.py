@@ -11,7 +11,15 @@ Formats, by file name:
   metadata from a sidecar ``NAME.meta.json`` when present.
 * ``.html``, ``.htm``, ``.xhtml``: main text and metadata via trafilatura (``html``).
 * ``.jsonl``, ``.ndjson``: one article per line (``jsonl``).
-* ``.json``: one article object, or a list of them (``jsonl``).
+* ``.json``: one article object, or a list of them (``jsonl``); news-please and trafilatura
+  JSON records are recognised by their fields (``newsplease``).
+* ``result.json`` of a Telegram Desktop channel export: one article per message, forwarded-from
+  kept as provenance (``telegram``; any other ``result.json`` is ordinary JSON).
+* ``.rss``, ``.atom``, and ``.xml`` files whose root is a feed: one article per entry (``rss``).
+  An ``http(s)://`` URL given explicitly as an input is fetched once and read as a feed; nothing
+  else is ever fetched.
+* ``.warc``, ``.warc.gz``: every HTML response record through trafilatura (``warc``); the archive
+  is streamed, the size limit applies per record.
 
 In a directory, files of other types (``.md``, images, PDFs, ...) are not read; they are listed
 in ``Ingest.ignored`` so the CLI can say so. A file named explicitly is always read.
@@ -28,12 +36,13 @@ from pathlib import Path
 from ..config import Config
 from ..errors import InputError
 from ..model import Article, Failure, InputInfo
-from . import html, jsonl, text
+from . import html, jsonl, rss, telegram, text, warc
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ""})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 JSON_SUFFIXES = frozenset({".jsonl", ".ndjson", ".json"})
-READABLE = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES
+FEED_SUFFIXES = frozenset({".rss", ".atom", ".xml"})
+READABLE = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | FEED_SUFFIXES | frozenset({".warc"})
 
 __all__ = ["Ingest", "hash_inputs", "read_inputs", "walk"]
 
@@ -54,6 +63,9 @@ def read_inputs(
     for raw in paths:
         if raw == "-":
             yield from _read_stdin(config, log)
+            continue
+        if raw.startswith(("http://", "https://")):
+            yield from _read_url(raw, config, log)
             continue
         path = Path(raw)
         if path.is_dir():
@@ -95,7 +107,7 @@ def walk(root: Path, config: Config, log: Ingest) -> Iterator[tuple[Path, str]]:
         rel = file.relative_to(root)
         if any(part.startswith(".") for part in rel.parts) or file.name.endswith(sidecar):
             continue
-        if file.suffix.lower() not in READABLE:
+        if file.suffix.lower() not in READABLE and not warc.is_warc(file.name):
             log.ignored.append(_locator(file))
             continue
         yield file, _locator(file)
@@ -104,6 +116,17 @@ def walk(root: Path, config: Config, log: Ingest) -> Iterator[tuple[Path, str]]:
 def _read_file(path: Path, locator: str, config: Config, log: Ingest) -> Iterator[Article | Failure]:
     suffix = path.suffix.lower()
     try:
+        if warc.is_warc(path.name):
+            yield from _read_warc(path, locator, config, log)
+            return
+        if path.name == telegram.FILE_NAME:
+            data = _read_bytes(path, locator, config)
+            log.inputs.append(InputInfo(locator, hashlib.sha256(data).hexdigest()))
+            if telegram.is_export(_json_or_none(data)):
+                yield from telegram.parse(data, locator)
+            else:
+                yield from jsonl.read_bytes(data, locator, config, whole=True)
+            return
         if suffix in JSON_SUFFIXES:
             digest = hashlib.sha256()
             yield from jsonl.read_file(path, locator, config, digest)
@@ -113,6 +136,10 @@ def _read_file(path: Path, locator: str, config: Config, log: Ingest) -> Iterato
         log.inputs.append(InputInfo(locator, hashlib.sha256(data).hexdigest()))
         if suffix in HTML_SUFFIXES:
             yield html.parse(data, locator, config)
+        elif suffix in FEED_SUFFIXES:
+            if suffix == ".xml" and not rss.looks_like_feed(data):
+                raise InputError(locator, "an XML file that is not an RSS/Atom feed")
+            yield from rss.parse(data, locator, config)
         else:
             yield text.parse(data, locator, config, sidecar=text.find_sidecar(path, config))
     except InputError as exc:
@@ -131,6 +158,35 @@ def _read_bytes(path: Path, locator: str, config: Config) -> bytes:
             "(raise ingest.max_bytes to read it)",
         )
     return path.read_bytes()
+
+
+def _json_or_none(data: bytes) -> object:
+    import json
+
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+
+
+def _read_url(url: str, config: Config, log: Ingest) -> Iterator[Article | Failure]:
+    """A feed URL the user named explicitly: fetched once, read as RSS/Atom."""
+    try:
+        data = rss.fetch(url, config)
+        log.inputs.append(InputInfo(url, hashlib.sha256(data).hexdigest()))
+        yield from rss.parse(data, url, config)
+    except InputError as exc:
+        yield Failure(exc.locator, "ingest", exc.reason)
+
+
+def _read_warc(path: Path, locator: str, config: Config, log: Ingest) -> Iterator[Article | Failure]:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    log.inputs.append(InputInfo(locator, digest.hexdigest()))
+    with path.open("rb") as fh:
+        yield from warc.parse(fh, locator, config)
 
 
 def _read_stdin(config: Config, log: Ingest) -> Iterator[Article | Failure]:

@@ -15,12 +15,14 @@ from typing import Any
 from ..config import Config
 from ..errors import InputError
 from ..model import Article, Failure
+from . import newsplease
 from .meta import article_from_fields, text_of
 
 
 def _article(obj: Any, locator: str) -> Article | Failure:
     if not isinstance(obj, dict):
         return Failure(locator, "ingest", f"expected a JSON object, got {type(obj).__name__}")
+    obj = newsplease.normalise(obj)
     text = text_of(obj)
     if text is None:
         return Failure(locator, "ingest", "no 'text' field (a string) in this record")
