@@ -90,6 +90,16 @@ MIGRATIONS: tuple[str, ...] = (
         text, content='claims', content_rowid='rowid', tokenize='porter unicode61'
     );
     """,
+    # 2: outlet reliability ratings imported by the analyst (`admiralty sources import`)
+    """
+    CREATE TABLE outlet_ratings (
+        id INTEGER PRIMARY KEY,
+        name TEXT, domain TEXT,
+        reliability TEXT NOT NULL, label TEXT, note TEXT,
+        origin TEXT NOT NULL, imported_at TEXT NOT NULL
+    );
+    CREATE INDEX outlet_ratings_domain ON outlet_ratings(domain);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -1,0 +1,248 @@
+"""Grade all of PolNeAR (the 1,008 articles from 7 US outlets, 2015-2016 election coverage, less the
+84 of the held-out test compartment: 928 texts) and report
+the Admiralty grades: the credibility distribution, random grade-1 and grade-5 claims for a hand
+check, and the outlet-level reliability next to the Baly et al. factuality labels.
+
+Three steps, each cached under ``--work`` (default ``/tmp/admiralty_polnear``, never the repo):
+
+1. ``analyse``: the 1,008 texts (``polnear/{train,dev,annotator-training}/text`` minus the PARC
+   replication) with their ``metadata.tsv`` publisher and date, written as a JSON Lines input and
+   run through ``admiralty analyze --db`` into a SQLite store (slow: run it once, with nice).
+2. ``corpus``: the corpus stages over the stored articles (copies, stories, links, grades).
+3. ``report``: grade distribution, samples, reliability vs. factuality (``--json`` for machines).
+
+    nice -n 10 .venv/bin/python benchmarks/grades_polnear.py analyse
+    .venv/bin/python benchmarks/grades_polnear.py report --sample 30 --seed 7
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+SPLITS = ("train", "dev", "annotator-training")
+# PolNeAR publisher codes -> the outlet names the articles are ingested under.
+PUBLISHERS = {
+    "breitbart": "Breitbart",
+    "huff-post": "HuffPost",
+    "nyt": "The New York Times",
+    "politico": "Politico",
+    "usa-today": "USA Today",
+    "wash-post": "The Washington Post",
+    "west-journal": "Western Journal",
+}
+# The same outlets as the Baly et al. (EMNLP 2018) corpus names their source URLs.
+BALY_DOMAINS = {
+    "Breitbart": "breitbart.com",
+    "HuffPost": "huffingtonpost.com",
+    "The New York Times": "nytimes.com",
+    "Politico": "politico.com",
+    "USA Today": "usatoday.com",
+    "The Washington Post": "washingtonpost.com",
+    "Western Journal": "westernjournal.com",
+}
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("ADMIRALTY_DATA") or ROOT.parent / "shared" / "data")
+
+
+def polnear_articles() -> list[dict[str, Any]]:
+    """The 1,008 PolNeAR articles as JSON Lines input records (text, outlet, date, title)."""
+    base = data_dir() / "polnear"
+    meta: dict[str, dict[str, str]] = {}
+    with (base / "metadata.tsv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            meta[row["filename"]] = row
+    out = []
+    for split in SPLITS:
+        for path in sorted((base / split / "text").glob("*.txt")):
+            row = meta.get(path.stem)
+            if row is None or row["publisher"] not in PUBLISHERS:
+                continue
+            out.append({
+                "id": f"polnear/{split}/{path.stem}",
+                "text": path.read_text("utf-8"),
+                "outlet": PUBLISHERS[row["publisher"]],
+                "published": row["publication_date"],
+                "title": row["title"],
+                "author": None if row["author"] in ("", "None") else row["author"],
+            })
+    return out
+
+
+def step_analyse(work: Path) -> None:
+    work.mkdir(parents=True, exist_ok=True)
+    items = polnear_articles()
+    src = work / "polnear.jsonl"
+    with src.open("w", encoding="utf-8") as fh:
+        for item in items:
+            fh.write(json.dumps(item, ensure_ascii=False) + "\n")
+    print(f"{len(items)} articles -> {src}", file=sys.stderr)
+    t0 = time.time()
+    cmd = [str(Path(sys.executable).with_name("admiralty")), "analyze", str(src), "--db", str(work / "store.db"),
+           "--format", "jsonl", "-o", str(work / "analysed.jsonl")]
+    subprocess.run(cmd, check=False, cwd=ROOT)
+    print(f"analysed in {time.time() - t0:.0f} s", file=sys.stderr)
+
+
+def load_articles(work: Path) -> list[Any]:
+    from admiralty.store import Store
+
+    with Store(work / "store.db") as store:
+        return list(store.articles())
+
+
+def step_corpus(work: Path, stages: str) -> None:
+    """Run the corpus stages over the stored articles; cache the result as JSON."""
+    from admiralty.corpus import analyse_corpus
+    from admiralty.model import CorpusResult, to_json
+    from admiralty.resources import Resources
+
+    res = Resources()
+    articles = load_articles(work)
+    t0 = time.time()
+    if stages == "grade" and (work / "corpus.json").exists():
+        # Re-grade only: reuse the cached copies / stories / links.
+        from admiralty.corpus import CorpusPlan
+        from admiralty.corpus.grade import Grades
+        from admiralty.corpus.sources import Sources
+        from admiralty.model import from_json
+
+        cached = from_json(CorpusResult, json.loads((work / "corpus.json").read_text("utf-8")))
+        keep = CorpusResult(copies=cached.copies, stories=cached.stories, claim_links=cached.claim_links)
+        result = _rerun(articles, res, CorpusPlan((Sources(), Grades())), keep)
+    else:
+        result = analyse_corpus(articles, res)
+    print(f"corpus stages over {len(articles)} articles in {time.time() - t0:.0f} s", file=sys.stderr)
+    (work / "corpus.json").write_text(json.dumps(to_json(result), ensure_ascii=False), "utf-8")
+
+
+def _rerun(articles: list[Any], res: Any, plan: Any, previous: Any) -> Any:
+    items = sorted((a for a in articles if a.status == "analysed"), key=lambda a: a.id)
+    result = previous
+    for st in plan.stages:
+        result = st.query(st.build(items, res), result, res)
+    return result
+
+
+def baly_factuality() -> dict[str, str]:
+    """domain -> factuality label (low / mixed / high) of Baly et al. (EMNLP 2018)."""
+    base = data_dir() / "news_media_reliability_baly"
+    out: dict[str, str] = {}
+    for path in sorted(base.rglob("*.tsv")) + sorted(base.rglob("*.csv")):
+        delim = "\t" if path.suffix == ".tsv" else ","
+        with path.open(encoding="utf-8", errors="replace") as fh:
+            reader = csv.DictReader(fh, delimiter=delim)
+            if not reader.fieldnames or "fact" not in reader.fieldnames:
+                continue
+            for row in reader:
+                url = (row.get("source_url_normalized") or row.get("source_url") or "").lower()
+                host = url.split("//")[-1].split("/")[0].removeprefix("www.")
+                if host and row.get("fact"):
+                    out.setdefault(host, row["fact"])
+    return out
+
+
+def step_report(work: Path, sample: int, seed: int, as_json: bool) -> dict[str, Any]:
+    from admiralty.model import CorpusResult, from_json
+
+    result = from_json(CorpusResult, json.loads((work / "corpus.json").read_text("utf-8")))
+    articles = {a.id: a for a in load_articles(work)}
+    claims = {c.id: (a, c) for a in articles.values() for c in a.claims}
+    dist = Counter(g.credibility for g in result.grades)
+    rel = Counter(g.reliability for g in result.grades)
+    by_outlet: dict[str, Counter[int]] = defaultdict(Counter)
+    for g in result.grades:
+        art = articles[g.claim.split(":")[0]]
+        by_outlet[art.outlet or "?"][g.credibility] += 1
+    rng = random.Random(seed)
+    samples: dict[str, list[dict[str, Any]]] = {}
+    links: dict[str, list[Any]] = defaultdict(list)
+    for link in result.claim_links:
+        links[link.claims[0]].append(link)
+        links[link.claims[1]].append(link)
+    for level in (1, 5):
+        pool = sorted((g for g in result.grades if g.credibility == level), key=lambda g: g.claim)
+        picked = rng.sample(pool, min(sample, len(pool)))
+        rows = []
+        for g in picked:
+            art, claim = claims[g.claim]
+            others = []
+            for link in links[g.claim]:
+                other = link.claims[1] if link.claims[0] == g.claim else link.claims[0]
+                oart, oclaim = claims[other]
+                others.append({"relation": link.relation, "score": link.score, "outlet": oart.outlet,
+                               "claim": oclaim.text})
+            rows.append({"claim": g.claim, "outlet": art.outlet, "text": claim.text,
+                         "reasons": [r.text for r in g.reasons], "links": others})
+        samples[str(level)] = rows
+    outlets = {}
+    fact = baly_factuality()
+    for s in result.sources:
+        if s.kind == "outlet" and s.name in BALY_DOMAINS:
+            outlets[s.name] = {"reliability": s.reliability,
+                               "baly_factuality": fact.get(BALY_DOMAINS[s.name]),
+                               "reasons": [r.text for r in s.reasons]}
+    report = {
+        "articles": len(articles),
+        "claims": len(claims),
+        "grades": len(result.grades),
+        "credibility": {str(k): dist[k] for k in range(1, 7)},
+        "reliability": {k: rel[k] for k in "ABCDEF"},
+        "claim_links": dict(Counter(link.relation for link in result.claim_links)),
+        "copy_groups": len(result.copies),
+        "by_outlet": {o: {str(k): c[k] for k in range(1, 7)} for o, c in sorted(by_outlet.items())},
+        "outlets": outlets,
+        "samples": samples,
+    }
+    if as_json:
+        print(json.dumps(report, indent=1, ensure_ascii=False))
+    else:
+        print(f"{report['articles']} articles, {report['claims']} claims, {report['grades']} grades")
+        print("credibility:", report["credibility"])
+        print("reliability:", report["reliability"])
+        print("claim links:", report["claim_links"], "copy groups:", report["copy_groups"])
+        for o, c in report["by_outlet"].items():
+            print(f"  {o:24s} {c}")
+        for o, v in outlets.items():
+            print(f"  {o:24s} reliability {v['reliability']}  Baly factuality {v['baly_factuality']}")
+        for level, rows in samples.items():
+            print(f"\n=== {len(rows)} random grade-{level} claims ===")
+            for n, row in enumerate(rows, 1):
+                print(f"[{n}] {row['claim']} ({row['outlet']}): {row['text']}")
+                for link in row["links"]:
+                    print(f"     {link['relation']} {link['score']} [{link['outlet']}] {link['claim']}")
+    return report
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("step", choices=["analyse", "corpus", "regrade", "report", "all"])
+    ap.add_argument("--work", type=Path, default=Path("/tmp/admiralty_polnear"))
+    ap.add_argument("--sample", type=int, default=30)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+    if args.step in ("analyse", "all") and not (args.work / "store.db").exists():
+        step_analyse(args.work)
+    if args.step in ("corpus", "all"):
+        step_corpus(args.work, "all")
+    if args.step == "regrade":
+        step_corpus(args.work, "grade")
+    if args.step in ("report", "all"):
+        step_report(args.work, args.sample, args.seed, args.json)
+
+
+if __name__ == "__main__":
+    main()
