@@ -34,13 +34,14 @@ class Standing:
 def standing(grades: Iterable[Grade], reviews: Iterable[tuple[str, str, Review]] = ()) -> dict[str, Standing]:
     """Every graded claim's grade in force, keyed by claim id."""
     latest: dict[str, Review] = {}
-    for kind, target, review in reviews:
-        if kind == "grade" and _VALUE.fullmatch(review.value):
-            latest[target] = review  # reviews come in id order: the last one wins
+    for kind, target, given in reviews:
+        if kind == "grade" and _VALUE.fullmatch(given.value):
+            latest[target] = given  # reviews come in id order: the last one wins
     out = {}
     for g in grades:
-        review = g.review if g.status == "reviewed" and g.review is not None else latest.get(g.claim)
-        reliability, credibility = g.reliability, g.credibility
+        review: Review | None = g.review if g.status == "reviewed" and g.review is not None else latest.get(g.claim)
+        reliability: str = g.reliability
+        credibility = g.credibility
         if review is not None:
             m = _VALUE.fullmatch(review.value)
             if m:

@@ -80,18 +80,18 @@ def build(doc: Document) -> ET.Element:
     for a in doc.articles:
         atts = {x.id: x for x in a.attributions}
         for c in a.claims:
-            g = grades.get(c.id)
+            grade = grades.get(c.id)
             cid = f"claim:{c.id}"
-            node(cid, kind="claim", label=c.text, credibility=g.credibility if g else None,
-                 checkworthiness=c.checkworthiness, status=g.status if g else None)
+            node(cid, kind="claim", label=c.text, credibility=grade.credibility if grade else None,
+                 checkworthiness=c.checkworthiness, status=grade.status if grade else None)
             edge(f"article:{a.id}", cid, kind="carries")
             att = atts.get(c.attribution or "")
-            sid = (g.source if g else None) or (att.source.ref if att and att.source else None)
+            sid = (grade.source if grade else None) or (att.source.ref if att and att.source else None)
             if sid and c.attribution is not None:
-                s = sources.get(sid)
-                node(f"source:{sid}", kind="source", label=s.name if s else (att.source.text if att and att.source
-                                                                              else sid),
-                     reliability=s.reliability if s else None, status=s.status if s else None)
+                src = sources.get(sid)
+                label = src.name if src else (att.source.text if att and att.source else sid)
+                node(f"source:{sid}", kind="source", label=label,
+                     reliability=src.reliability if src else None, status=src.status if src else None)
                 edge(f"source:{sid}", cid, kind="says")
     for lk in doc.claim_links:
         a_id, b_id = (f"claim:{x}" for x in lk.claims)

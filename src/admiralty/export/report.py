@@ -51,12 +51,12 @@ def _spans(article: Article, grades: dict[str, Grade]) -> list[tuple[int, int, s
             out.append((a.via.start, a.via.end, "source k-outlet", f"via (intermediary): {a.via.kind}"))
         if a.cue is not None:
             out.append((a.cue.start, a.cue.end, "cue", f"attribution cue ({a.form})"))
-    for c in article.claims:
-        grade = grades.get(c.id)
+    for claim in article.claims:
+        grade = grades.get(claim.id)
         label = f" · grade {grade.reliability}{grade.credibility}" if grade else ""
-        out.append((c.start, c.end, "claim", f"claim {c.id.split(':')[-1]} · {c.type}, {c.certainty}, "
-                    f"{c.polarity} · check-worthiness {c.checkworthiness:.2f}{label}"))
-        for cue in c.cues:
+        out.append((claim.start, claim.end, "claim", f"claim {claim.id.split(':')[-1]} · {claim.type}, "
+                    f"{claim.certainty}, {claim.polarity} · check-worthiness {claim.checkworthiness:.2f}{label}"))
+        for cue in claim.cues:
             out.append((cue.start, cue.end, "hedge", f"{cue.kind} cue"))
     for t in article.techniques:
         out.append((t.start, t.end, "technique", f"technique: {t.technique} ({t.confidence:.2f}) · {t.by}"))

@@ -104,22 +104,22 @@ def voices(story: Story, articles: Mapping[str, Article], copies: Iterable[CopyG
     in_story = [a for a in story.articles if a in articles]
     group_of: dict[str, CopyGroup] = {}
     for g in copies:
-        for aid in [g.origin.article, *(m.article for m in g.members)]:
-            if aid in articles:
-                group_of.setdefault(aid, g)
+        for member in [g.origin.article, *(m.article for m in g.members)]:
+            if member is not None and member in articles:
+                group_of.setdefault(member, g)
     out: list[Voice] = []
     seen: set[str] = set()
     for aid in in_story:
         if aid in seen:
             continue
-        g = group_of.get(aid)
-        if g is None:
+        group = group_of.get(aid)
+        if group is None:
             members = [aid]
             label = _outlet(articles[aid])
         else:
-            members = [x for x in in_story if group_of.get(x) is g]
-            origin = articles.get(g.origin.article or "")
-            label = g.origin.outlet or (_outlet(origin) if origin else _outlet(articles[aid]))
+            members = [x for x in in_story if group_of.get(x) is group]
+            origin = articles.get(group.origin.article or "")
+            label = group.origin.outlet or (_outlet(origin) if origin else _outlet(articles[aid]))
         seen.update(members)
         dates = sorted(d for d in (articles[m].published for m in members) if d)
         out.append(Voice(
@@ -473,6 +473,12 @@ def sourcing_mix(articles: Iterable[Article], width: int = 640, max_rows: int = 
         counter = per[a.outlet or "unknown outlet"]
         for name, attr in SOURCING_KINDS:
             counter[name] += int(getattr(a.sourcing, attr))
+    return sourcing_mix_counts(per, width, max_rows)
+
+
+def sourcing_mix_counts(per: Mapping[str, Mapping[str, int]], width: int = 640,
+                        max_rows: int = 20) -> StackChart:
+    """The sourcing-mix chart from counts per outlet (category name -> count)."""
     outlets = sorted(per, key=lambda o: (-sum(per[o].values()), o))[:max_rows]
     left, bar_w, lane = 170, width - 170 - 60, 24
     stacks = []
@@ -481,7 +487,7 @@ def sourcing_mix(articles: Iterable[Article], width: int = 640, max_rows: int = 
         x = float(left)
         parts = []
         for name, _ in SOURCING_KINDS:
-            n = per[outlet][name]
+            n = per[outlet].get(name, 0)
             if not n:
                 continue
             w = bar_w * n / total

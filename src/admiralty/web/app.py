@@ -121,6 +121,7 @@ def create_app(db: str | Path, config: Config | None = None, *,
     async def guard(request: Request, call_next: Callable[[Request], Any]) -> Response:
         host = (request.headers.get("host") or "").lower()
         name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        response: Response
         if name not in allowed_hosts:
             response = JSONResponse(error_body(400, f"host {host!r} is not served here (bound to "
                                                     f"{', '.join(allowed_hosts)})"), status_code=400)

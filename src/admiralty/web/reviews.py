@@ -101,7 +101,7 @@ def record(store: Store, req: Request, current: str) -> Review:
 
 def _review_module() -> Any:
     try:
-        from .. import review  # type: ignore[attr-defined]
+        from .. import review
     except ImportError:
         return None
     return review
