@@ -204,7 +204,7 @@ def test_seed_003_named_sources_and_telegraph(resources, seeds) -> None:  # type
 
 # Floors a little under what benchmarks/polnear_eval.py measured on these texts (BENCHMARKS.md).
 GATE_TEXTS = 30
-FLOORS = {"source": 0.66, "cue": 0.58, "content": 0.64}
+FLOORS = {"source": 0.66, "cue": 0.61, "content": 0.67}  # measured 0.689 / 0.636 / 0.696
 
 
 def _eval_module():  # type: ignore[no-untyped-def]

@@ -51,6 +51,7 @@ HEARSAY = frozenset({"reportedly", "allegedly", "purportedly", "supposedly", "ap
 LEAD_IN = frozenset({":", "—", "–", "-", "--"})
 RELATIVE = frozenset({"who", "which", "that", "whom"})
 SKIP_DEPS = frozenset({"amod", "compound", "nmod"})
+TEXT_KEY = "admiralty.attribution.text"
 
 
 @dataclass
@@ -81,14 +82,27 @@ class Lexicon:
     headline_words: int = 5  # longest "Speaker:" before a headline colon (config overrides)
 
 
+def _text(doc: Doc) -> str:
+    """The doc's text, built once (spaCy's ``Doc.text`` joins every token on each access)."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text  # type: ignore[no-any-return]
+
+
 def candidates(doc: Doc, quotes: Sequence[Quote], lex: Lexicon, min_content: int) -> list[Candidate]:
     """Every attribution the rules find in ``doc``, in no particular order."""
-    sent_index = {s.start: i for i, s in enumerate(doc.sents)}
     sents = list(doc.sents)
+    sent_index = {s.start: i for i, s in enumerate(sents)}
+    # Token -> sentence number, once (spaCy's Token.sent scans the doc on every call).
+    sent_of = [0] * len(doc)
+    for i, span in enumerate(sents):
+        for j in range(span.start, span.end):
+            sent_of[j] = i
     found: list[Candidate] = []
     for tok in doc:
-        sent = tok.sent
-        si = sent_index[sent.start]
+        si = sent_of[tok.i]
+        sent = sents[si]
         lemma = tok.lemma_.lower()
         try:
             if tok.lower_ == "according" and _is_according(tok):
@@ -111,15 +125,15 @@ def candidates(doc: Doc, quotes: Sequence[Quote], lex: Lexicon, min_content: int
             continue  # an odd parse costs this one candidate, never the text
         if cand is None or any(q.inner_start <= cand.cue[0] < q.inner_end for q in quotes):
             continue
-        cand.content = [c for c in (_trim(doc.text, s, e) for s, e in cand.content) if c[1] - c[0] >= min_content]
+        cand.content = [c for c in (_trim(_text(doc), s, e) for s, e in cand.content) if c[1] - c[0] >= min_content]
         if not cand.content:
             continue
-        _fit_lines(cand, doc.text, quotes)
+        _fit_lines(cand, _text(doc), quotes)
         if not cand.content:
             continue
-        _grow_to_quotes(cand, doc.text, quotes)
+        _grow_to_quotes(cand, _text(doc), quotes)
         _add_split_quote(cand, doc, quotes)
-        _set_via(cand, tok, lex)
+        _set_via(cand, tok, sent, lex)
         found.append(cand)
     found.extend(_headline_colons(doc, sent_index, lex.headline_words))
     return found
@@ -128,9 +142,15 @@ def candidates(doc: Doc, quotes: Sequence[Quote], lex: Lexicon, min_content: int
 _HEADLINE = re.compile(r"^[ \t]*([A-Z][^:\n]{1,60}?):[ \t]+(\S[^\n]*?)[ \t]*$", re.MULTILINE)
 
 
+def _sentence_start(doc: Doc, i: int) -> int:
+    while i > 0 and not doc[i].is_sent_start:
+        i -= 1
+    return i
+
+
 def _headline_colons(doc: Doc, sent_index: dict[int, int], max_words: int) -> Iterator[Candidate]:
     """Headline style "Speaker: what they say" on a line of its own."""
-    text = doc.text
+    text = _text(doc)
     for m in _HEADLINE.finditer(text):
         s_start, s_end = m.span(1)
         if len(m.group(1).split()) > max_words:
@@ -147,7 +167,7 @@ def _headline_colons(doc: Doc, sent_index: dict[int, int], max_words: int) -> It
             continue
         head = min(nouns, key=lambda t: (t.head.i in range(span.start, span.end) and t.head.i != t.i, -t.i))
         yield Candidate("headline_colon", (s_end, s_end + 1), colon.start, (s_start, s_end), head.i,
-                        [(c_start, c_end)], sent_index.get(colon.sent.start, 0))
+                        [(c_start, c_end)], sent_index.get(_sentence_start(doc, colon.start), 0))
 
 
 # -- rules ------------------------------------------------------------------------------------
@@ -199,7 +219,7 @@ def _verb(tok: Token, sent: Span, si: int, sents: list[Span], quotes: Sequence[Q
         for c in children:
             if c.dep_ == "conj" and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children):
                 content.append(_subtree_range(c))
-        content = _merge_gaps(doc.text, content)
+        content = _merge_gaps(_text(doc), content)
         rule = "verb.clause"
     elif tok.dep_ in PARENTHETICAL or _is_parenthetical(tok):
         lo = min(t.i for t in tok.subtree)
@@ -408,7 +428,7 @@ def _quote_before(tok: Token, src: Token | None, quotes: Sequence[Quote]) -> tup
     """'"…," Smith said' when the parser did not attach the quote: a quotation that ends right
     before the speaker and the verb."""
     start = tok.idx if src is None else min(tok.idx, src.left_edge.idx)
-    text = tok.doc.text
+    text = _text(tok.doc)
     for q in quotes:
         if q.end <= start and not text[q.end:start].strip(" ,\u2014-"):
             return q.start, q.end
@@ -511,7 +531,7 @@ def _lead_in(tok: Token, sent: Span, sents: list[Span], quotes: Sequence[Quote])
     if j >= len(doc) or doc[j].text not in (*LEAD_IN, ","):
         return None
     after = _end(doc[j])
-    text = doc.text
+    text = _text(doc)
     k = after
     while k < len(text) and text[k].isspace():
         k += 1
@@ -572,7 +592,7 @@ def _add_split_quote(cand: Candidate, doc: Doc, quotes: Sequence[Quote]) -> None
     """'"A," he said, "B."': B continues the quotation that A began."""
     if not cand.content or cand.form not in ("direct", "mixed"):
         return
-    text = doc.text
+    text = _text(doc)
     last = cand.content[-1]
     if last[1] > cand.cue[0]:
         return
@@ -598,7 +618,7 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def _set_via(cand: Candidate, tok: Token, lex: Lexicon) -> None:
+def _set_via(cand: Candidate, tok: Token, sent: Span, lex: Lexicon) -> None:
     """The channel a speaker used: "in an interview with X", "told X", "speaking to X"."""
     if cand.rule.startswith("according"):
         return
@@ -611,7 +631,6 @@ def _set_via(cand: Candidate, tok: Token, lex: Lexicon) -> None:
         if child.dep_ == "prep":
             pool.extend(_interview_objects(child, lex))
     # A fronted "In an interview with X, he said …" hangs from the main verb.
-    sent = tok.sent
     for t in sent:
         if t.lemma_.lower() in lex.via_nouns and t.pos_ == "NOUN" and t.head.dep_ == "prep":
             for prep in (c for c in t.children if c.dep_ == "prep" and c.lower_ in ("with", "to")):

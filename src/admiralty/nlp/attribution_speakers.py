@@ -63,6 +63,7 @@ class Resolver:
 
     def __init__(self, doc: Doc, entities: Sequence[Entity], lex: SpeakerLexicon) -> None:
         self.doc = doc
+        self.text = doc.text
         self.lex = lex
         self.entities = sorted(entities, key=lambda e: e.start)
         self._by_char: dict[int, Entity] = {}
@@ -89,7 +90,7 @@ class Resolver:
     # -- internals ----------------------------------------------------------------------------
 
     def _resolve(self, head: Token, span: tuple[int, int]) -> Speaker:
-        text = self.doc.text[span[0]:span[1]]
+        text = self.text[span[0]:span[1]]
         lower = head.lower_
         if lower in RELATIVE_PRONOUNS and head.dep_ in ("nsubj", "nsubjpass") and head.head.dep_ == "relcl":
             head = head.head.head
@@ -150,7 +151,7 @@ class Resolver:
             nxt = head.doc[head.i + 1] if head.i + 1 < len(head.doc) else None
             if nxt is not None and nxt.pos_ == "PROPN":
                 return Speaker("outlet", _strip_the(_proper_name(nxt)), (head.text, nxt.text), False)
-            text = self.doc.text[span[0]:span[1]]
+            text = self.text[span[0]:span[1]]
             return Speaker("outlet", _scoped_name(text), (head.text,), True)
         return None
 
