@@ -239,7 +239,7 @@ def test_review_a_grade_from_its_page(site) -> None:  # type: ignore[no-untyped-
     assert data["reviews"][-1] | {"at": ""} == {"reviewer": "ana", "at": "", "action": "override", "value": "B2",
                                                   "replaced": "F6", "note": "two wires confirm it"}
     page = client.get(f"/claims/{cid}").text
-    assert "reviewed" in page and "machine suggestion was F6" in page
+    assert "reviewed" in page and "replaced F6 · by ana" in page
     # confirming stores the value in force
     r = client.post("/review.json", data={**form, "action": "confirm", "note": ""}, headers=origin)
     assert r.status_code == 200 and r.json()["review"]["value"] == "B2"

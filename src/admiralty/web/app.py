@@ -276,7 +276,8 @@ def create_app(db: str | Path, config: Config | None = None, *,
             if got is not None:
                 others[other] = got
         grade_reviews = data.reviews("grade", cid)
-        link_reviews = {"|".join(lk.claims): data.reviews("claim_link", "|".join(lk.claims)) for lk in links}
+        link_reviews = {"|".join(lk.claims): data.reviews("claim_link", reviews.link_key(*lk.claims))
+                        for lk in links}
         current = f"{grade.reliability}{grade.credibility}" if grade else ""
         shown, last = reviews.effective(current, grade_reviews)
         lo = max(0, c.start - 300)
@@ -334,7 +335,7 @@ def create_app(db: str | Path, config: Config | None = None, *,
     @app.get("/links/{first}/{second}")
     def link(request: Request, first: str, second: str) -> Response:
         second, as_json = split(second)
-        key = f"{first}|{second}"
+        key = reviews.link_key(first, second)
         lk = data.link(key)
         if lk is None:
             raise PageError(404, f"no link between {first!r} and {second!r}")
@@ -374,7 +375,10 @@ def create_app(db: str | Path, config: Config | None = None, *,
         form = {k: v[0] for k, v in parse_qs(body, keep_blank_values=True).items()}
         if not hmac.compare_digest(form.get("token", ""), token):
             raise PageError(403, "the form token is missing or stale: reload the page and review again")
-        req = reviews.Request(kind=form.get("kind", ""), target=form.get("target", ""),
+        target = form.get("target", "")
+        if form.get("kind") == "claim_link" and "|" in target:
+            target = reviews.link_key(*target.split("|", 1))
+        req = reviews.Request(kind=form.get("kind", ""), target=target,
                               action=form.get("action", ""), value=form.get("value", ""),
                               note=form.get("note", ""), reviewer=form.get("reviewer", "") or default_reviewer)
         current = _current_value(data, req.kind, req.target)

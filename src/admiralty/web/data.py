@@ -285,7 +285,11 @@ class Data:
         return out
 
     def link(self, key: str) -> ClaimLink | None:
+        """A claim link by ``"<claim>|<claim>"`` in either order."""
         data = self._record("claim_link", key)
+        if data is None:
+            first, _, second = key.partition("|")
+            data = self._record("claim_link", f"{second}|{first}")
         return None if data is None else from_json(ClaimLink, data)
 
     def links_of(self, claim_ids: Iterable[str]) -> list[ClaimLink]:

@@ -63,7 +63,9 @@ def validate(req: Request, current: str) -> str:
         raise ReviewError("a review needs the reviewer's name")
     if req.action == "confirm":
         return current
-    value = req.value.strip()
+    value = req.value.strip().upper() if req.kind != "claim_link" else req.value.strip().lower()
+    if req.kind == "grade" and len(value) == 1 and value in "123456" and current:
+        value = current[0] + value  # a bare credibility keeps the reliability letter in force
     if not req.note.strip():
         raise ReviewError("an override needs a note saying why")
     pattern_ok = {
@@ -105,6 +107,11 @@ def _review_module() -> Any:
     except ImportError:
         return None
     return review
+
+
+def link_key(first: str, second: str) -> str:
+    """The review target of a claim link: its two claim ids, sorted (``admiralty.review``'s key)."""
+    return "|".join(sorted((first, second)))
 
 
 def effective(value: str, reviews: list[dict[str, str]]) -> tuple[str, dict[str, str] | None]:
