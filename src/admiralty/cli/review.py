@@ -12,7 +12,6 @@ from ..store import Store
 from . import config_options, db_option
 
 
-
 @click.group("review")
 def command() -> None:
     """Confirm or override the machine's suggestions; reviews are stored (who, when, what they
@@ -20,16 +19,17 @@ def command() -> None:
 
     \b
     Example:
-      admiralty review grade 3ac676f9a562:c1 --set 2 --note "wire copy only" --db corpus.db
-      admiralty review link 3ac676f9a562:c2 c542f4ed4a8d:c3 --set contradicts --db corpus.db
-      admiralty review source "Harbour Voice (channel)" --set E --note "fabricated twice" --db corpus.db
+      admiralty review grade 3ac676f9a562:c1 --to 2 --note "wire copy only" --db corpus.db
+      admiralty review link 3ac676f9a562:c2 c542f4ed4a8d:c3 --to contradicts --db corpus.db
+      admiralty review source "Harbour Voice (channel)" --to E --note "fabricated twice" --db corpus.db
       admiralty review list --db corpus.db
     """
 
 
 def _options(func):  # type: ignore[no-untyped-def]
-    func = click.option("--set", "value", metavar="VALUE",
-                        help="Override with this value (grade: 1-6 or B2; link: a relation or unlinked; source: A-F).")(func)
+    func = click.option("--to", "value", metavar="VALUE",
+                        help="Override with this value (grade: 1-6 or B2; link: a relation or "
+                             "unlinked; source: A-F).")(func)
     func = click.option("--confirm", is_flag=True, help="Confirm the machine's suggestion as it stands.")(func)
     func = click.option("--note", default="", help="Why (stored with the review).")(func)
     func = click.option("--by", "reviewer", default=None,
@@ -40,7 +40,7 @@ def _options(func):  # type: ignore[no-untyped-def]
 def _run(db: str, config: Config, kind: str, target: str, value: str | None, confirm: bool, note: str,
          reviewer: str | None) -> None:
     if confirm == (value is not None):
-        raise click.UsageError("give exactly one of --confirm or --set VALUE")
+        raise click.UsageError("give exactly one of --confirm or --to VALUE")
     with Store(db) as store:
         review = add_review(store, Resources(config), kind, target, "confirm" if confirm else "override",
                             value, note, reviewer)
@@ -58,7 +58,7 @@ def grade_cmd(claim: str, value: str | None, confirm: bool, note: str, reviewer:
 
     \b
     Example:
-      admiralty review grade 3ac676f9a562:c1 --set B2 --note "checked with the port" --db corpus.db
+      admiralty review grade 3ac676f9a562:c1 --to B2 --note "checked with the port" --db corpus.db
     """
     _run(db, config, "grade", claim, value, confirm, note, reviewer)
 
@@ -75,7 +75,7 @@ def link_cmd(claim_a: str, claim_b: str, value: str | None, confirm: bool, note:
 
     \b
     Example:
-      admiralty review link 3ac676f9a562:c2 c542f4ed4a8d:c3 --set contradicts --db corpus.db
+      admiralty review link 3ac676f9a562:c2 c542f4ed4a8d:c3 --to contradicts --db corpus.db
     """
     _run(db, config, "claim_link", link_key(claim_a, claim_b), value, confirm, note, reviewer)
 
@@ -91,7 +91,7 @@ def source_cmd(source: str, value: str | None, confirm: bool, note: str, reviewe
 
     \b
     Example:
-      admiralty review source "Northgate Herald" --set B --note "good record" --db corpus.db
+      admiralty review source "Northgate Herald" --to B --note "good record" --db corpus.db
     """
     with Store(db) as store:
         sid = find_source(store.corpus(), source).id
