@@ -114,3 +114,10 @@ def test_review_cli(db: Path) -> None:
     assert listed.exit_code == 0 and "union disputes it" in listed.output
     shown = runner.invoke(main, ["sources", "show", "Harbour Times", "--db", str(db)])
     assert shown.exit_code == 0 and "[reviewed]" in shown.output
+
+
+def test_a_run_without_the_store_sees_no_reviews(db: Path, resources) -> None:  # type: ignore[no-untyped-def]
+    with Store(db) as store:
+        assert store.reviews()
+    doc = admiralty.analyze([str(EXAMPLES)], resources=resources)
+    assert doc.grades and all(g.status == "suggested" for g in doc.grades)

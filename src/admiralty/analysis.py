@@ -19,7 +19,7 @@ from .ingest import Ingest, hash_inputs, read_inputs
 from .model import Article, CorpusResult, Document, Failure, Run
 from .pipeline import Pipeline, Progress
 from .resources import Resources
-from .review import attach_store
+from .review import attached
 from .store import Store
 
 
@@ -91,8 +91,8 @@ class Analysis:
         """Corpus stages over this run's articles, or over the whole store when there is one."""
         if self.store is None:
             return analyse_corpus(self.articles, self.resources, self.plan)
-        attach_store(self.resources, self.store)  # the analyst's reviews and imported ratings
-        result = analyse_corpus(self.store.articles(), self.resources, self.plan)
+        with attached(self.resources, self.store):  # the analyst's reviews and imported ratings
+            result = analyse_corpus(self.store.articles(), self.resources, self.plan)
         self.store.replace_corpus(result)
         return result
 

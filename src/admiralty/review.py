@@ -12,17 +12,18 @@ reliability, with a note. Machine grades are suggestions; a review is the analys
   letters feed the claim grades, then reviewed grades replace the computed ones. The latest
   review of a target wins. Reviewed records say ``status: reviewed`` (grades and sources) and
   carry a ``review.*`` reason naming the reviewer, the time and the note.
-* :func:`attach_store` is called at the edge (``Analysis.corpus``, the CLI) before the corpus
-  stages run: it hands the stored reviews and imported ratings to the stages through the
-  resources, so no stage opens the store.
+* :func:`attached` wraps the corpus stages at the edge (``Analysis.corpus``, the CLI): it hands
+  the stored reviews and imported ratings to the stages through the resources for that run only,
+  so no stage opens the store and a later run without a store sees none.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import getpass
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -184,6 +185,23 @@ def attach_store(res: Resources, store: Any) -> None:
     ctx.ratings = stored_ratings(store)
 
 
+def detach(res: Resources) -> None:
+    """Forget what :func:`attach_store` handed over (a later run without a store sees none)."""
+    ctx = analyst_context(res)
+    ctx.reviews, ctx.ratings = [], {}
+
+
+@contextlib.contextmanager
+def attached(res: Resources, store: Any | None) -> Iterator[None]:
+    """The store's reviews and ratings visible to the corpus stages inside the block only."""
+    if store is not None:
+        attach_store(res, store)
+    try:
+        yield
+    finally:
+        detach(res)
+
+
 def _machine_value(kind: str, target: str, corpus: CorpusResult) -> str:
     if kind == "grade":
         for g in corpus.grades:
@@ -256,11 +274,11 @@ def regrade(store: Any, res: Resources) -> CorpusResult:
     links as stored; reviews and imported ratings applied) and store the result."""
     from .corpus.grade import Grades
 
-    attach_store(res, store)
     previous = store.corpus()
     stage = Grades()
     items = sorted((a for a in store.articles() if a.status == "analysed"), key=lambda a: a.id)
-    result = stage.query(stage.build(items, res), previous, res)
+    with attached(res, store):
+        result = stage.query(stage.build(items, res), previous, res)
     store.replace_corpus(result)
     return result
 

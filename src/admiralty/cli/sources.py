@@ -12,7 +12,7 @@ from ..model import RELIABILITY_WORDS
 from ..registry import Outlet, registry_for
 from ..registry.imports import import_file
 from ..resources import Resources
-from ..review import attach_store
+from ..review import attached
 from ..store import Store
 from . import config_options, db_option
 
@@ -91,12 +91,12 @@ def show_cmd(name: str, db: str | None, config: Config) -> None:
     found = False
     stored = []
     if db:
-        with Store(db) as store:
-            attach_store(res, store)
+        with Store(db) as store, attached(res, store):
+            reg = registry_for(res)
+            found_outlet = reg.resolve(name) or reg.from_cues(name)
             stored = [s for s in store.corpus().sources
                       if s.id == name or s.name.lower() == name.lower()
-                      or (s.registry and registry_for(res).resolve(name) is not None
-                          and s.registry.get("id") == registry_for(res).resolve(name).id)]  # type: ignore[union-attr]
+                      or (found_outlet is not None and s.registry and s.registry.get("id") == found_outlet.id)]
     reg = registry_for(res)
     outlet = reg.resolve(name) or reg.from_cues(name)
     if outlet is not None:
