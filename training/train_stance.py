@@ -147,7 +147,7 @@ def main() -> None:
     # Precision of "tension => contradiction" on related held-out pairs (the links rule).
     match = float(res.config["links.match_cosine"])
     d = (x["test"].shape[1] - 9) // 2
-    tense = [(row[2 * d] >= match) and (row[2 * d + 5] or row[2 * d + 6]) for row in x["test"]]
+    tense = [bool(row[2 * d] >= match and (row[2 * d + 5] or row[2 * d + 6])) for row in x["test"]]
     hits = sum(1 for t, g in zip(tense, y["test"], strict=True) if t and g == "contradicts")
     n_tense = sum(tense)
     # Precision of the head's "contradicts" among related pairs.
@@ -155,7 +155,7 @@ def main() -> None:
     ci = list(model.classes_).index("contradicts")
     prec_at = {}
     for thr in (0.5, 0.7, 0.9):
-        sel = [(p[ci] >= thr) and (row[2 * d] >= match) for p, row in zip(proba, x["test"], strict=True)]
+        sel = [bool(p[ci] >= thr and row[2 * d] >= match) for p, row in zip(proba, x["test"], strict=True)]
         n = sum(sel)
         prec_at[str(thr)] = (round(sum(1 for s, g in zip(sel, y["test"], strict=True)
                                       if s and g == "contradicts") / n, 4) if n else None, n)
