@@ -40,6 +40,7 @@ ARTICLE_STAGES = (
     "admiralty.nlp.entities:find_entities",
     "admiralty.nlp.attribution:find_attributions",
     "admiralty.nlp.claims:find_claims",
+    "admiralty.nlp.embed:embed_claims",
     "admiralty.nlp.checkworthiness:score_claims",
     "admiralty.nlp.techniques:find_techniques",
     "admiralty.nlp.markers:find_markers",

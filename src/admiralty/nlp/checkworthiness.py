@@ -1,13 +1,36 @@
-"""Check-worthiness: how much each claim deserves a fact-checker's time, in [0, 1].
+"""Check-worthiness: how much each claim deserves a fact-checker's time, a score in [0, 1].
 
-Placeholder until the claims issue lands: leaves every score at 0 and says ``baseline``.
+A logistic-regression head over three blocks of features of the claim text:
+- the claim's vector from the shared ``embed`` stage (the static encoder distilled from MiniLM;
+  when ``[embed] encoder`` is set to something else the head embeds with the static encoder it was
+  trained on, so its inputs never change under it);
+- hashed word unigrams and bigrams (sub-linear tf x idf, L2-normalised), which carry the lexical
+  signals of checkable statements (figures, comparatives, "percent", "voted", "million");
+- a few surface features (a digit, a money or percent sign, a year, the length).
+
+Trained by ``training/train_checkworthiness.py`` on CLEF CheckThat! 2024 task 1 English (train;
+C, block weights and the decision threshold chosen on dev; reported on dev-test), stored as plain
+arrays in ``models/checkworthiness.npz`` (no pickle). The model card is
+``models/checkworthiness.md``. The score is the head's probability, rounded to 4 decimals; the
+threshold tuned on dev (in the model file) is what the published F1 uses.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import dataclasses
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from ..pipeline import stage
+import numpy as np
+
+from ..model import ModelInfo
+from ..pipeline import replace, stage
+from ..resources import file_sha256
+from . import embed as embed_mod
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -15,10 +38,133 @@ if TYPE_CHECKING:
     from ..model import Article
     from ..resources import Resources
 
-VERSION = "checkworthiness.baseline/0"
+VERSION = "checkworthiness.linear/1"
+MODEL_FILE = "checkworthiness.npz"
+
+_DIGIT = re.compile(r"\d")
+_MONEY_PCT = re.compile(r"[%$€£¥]|\b(percent|per cent|million|billion|trillion|dollars?|euros?)\b", re.I)
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 
 
-@stage("checkworthiness", VERSION, requires=("claims",), assigns=("checkworthiness",))
+def surface_features(texts: Sequence[str]) -> np.ndarray:
+    """A digit, a money/percent word or sign, a year, and log length, per text."""
+    rows = []
+    for t in texts:
+        words = len(t.split())
+        rows.append(
+            [
+                1.0 if _DIGIT.search(t) else 0.0,
+                1.0 if _MONEY_PCT.search(t) else 0.0,
+                1.0 if _YEAR.search(t) else 0.0,
+                math.log1p(words) / 4.0,
+            ]
+        )
+    return np.asarray(rows, dtype=np.float32).reshape(len(texts), 4)
+
+
+def hashing_vectorizer(n_features: int) -> Any:
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    return HashingVectorizer(
+        n_features=n_features, ngram_range=(1, 2), alternate_sign=False, norm=None, lowercase=True
+    )
+
+
+def ngram_features(texts: Sequence[str], n_features: int, idf: np.ndarray) -> Any:
+    """Hashed uni- and bigrams: log(1 + tf) x idf, each row L2-normalised (a sparse matrix)."""
+    from sklearn.preprocessing import normalize
+
+    counts = hashing_vectorizer(n_features).transform(list(texts)).astype(np.float32)
+    counts.data = np.log1p(counts.data)
+    counts = counts.multiply(idf[None, :]).tocsr()
+    return normalize(counts, norm="l2", copy=False)
+
+
+@dataclass(frozen=True)
+class Head:
+    """The trained head: weights of the three feature blocks, and how to build them."""
+
+    n_features: int
+    idf: np.ndarray
+    w_ngrams: np.ndarray
+    w_vector: np.ndarray
+    w_surface: np.ndarray
+    intercept: float
+    vector_weight: float
+    surface_weight: float
+    threshold: float
+    meta: dict[str, Any]
+
+    def score(self, texts: Sequence[str], vectors: np.ndarray) -> np.ndarray:
+        """Probability of "check-worthy" per text (float64 in [0, 1])."""
+        if not texts:
+            return np.zeros(0)
+        z = ngram_features(texts, self.n_features, self.idf) @ self.w_ngrams
+        z = z + self.vector_weight * (np.asarray(vectors, dtype=np.float32) @ self.w_vector)
+        z = z + self.surface_weight * (surface_features(texts) @ self.w_surface)
+        z = np.asarray(z, dtype=np.float64).ravel() + self.intercept
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def save(self, path: Any) -> None:
+        np.savez_compressed(
+            path,
+            idf=self.idf.astype(np.float16),
+            w_ngrams=self.w_ngrams.astype(np.float16),
+            w_vector=self.w_vector.astype(np.float32),
+            w_surface=self.w_surface.astype(np.float32),
+            scalars=np.array(
+                [self.n_features, self.intercept, self.vector_weight, self.surface_weight, self.threshold],
+                dtype=np.float64,
+            ),
+            meta=np.array(json.dumps(self.meta, sort_keys=True)),
+        )
+
+    @classmethod
+    def load(cls, path: Any) -> Head:
+        with np.load(path, allow_pickle=False) as data:
+            n, intercept, vw, sw, threshold = (float(x) for x in data["scalars"])
+            return cls(
+                n_features=int(n),
+                idf=data["idf"].astype(np.float32),
+                w_ngrams=data["w_ngrams"].astype(np.float32),
+                w_vector=data["w_vector"].astype(np.float32),
+                w_surface=data["w_surface"].astype(np.float32),
+                intercept=intercept,
+                vector_weight=vw,
+                surface_weight=sw,
+                threshold=threshold,
+                meta=json.loads(str(data["meta"])),
+            )
+
+
+def load_head(res: Resources) -> Head:
+    path = res.model_file(MODEL_FILE)
+    head = Head.load(path)
+    res.register_model(
+        "checkworthiness",
+        ModelInfo("checkworthiness-linear", str(head.meta.get("version", "1")), file_sha256(path)),
+    )
+    return head
+
+
+@stage("checkworthiness", VERSION, requires=("claims", "claim_vectors"), assigns=("checkworthiness",))
 def score_claims(article: Article, doc: Doc | None, res: Resources) -> Article:
-    """a check-worthiness score per claim (baseline: 0)"""
-    return article
+    """a check-worthiness score per claim from a small learned head over the shared claim vectors"""
+    if not article.claims:
+        return article
+    head: Head = res.cached("checkworthiness:head", lambda: load_head(res))
+    texts = [c.text for c in article.claims]
+    vectors = article.claim_vectors
+    if (
+        vectors is None
+        or len(vectors) != len(texts)
+        or str(res.config["embed.encoder"]) != "static"
+    ):
+        encoder = res.cached("embed:static", lambda: embed_mod.load_static(res))
+        vectors = encoder.encode(texts)
+    scores = head.score(texts, vectors)
+    claims = tuple(
+        dataclasses.replace(c, checkworthiness=round(float(min(1.0, max(0.0, s))), 4))
+        for c, s in zip(article.claims, scores, strict=True)
+    )
+    return replace(article, claims=claims)

@@ -1,0 +1,102 @@
+"""Check-worthiness head and the shared claim embeddings.
+
+Unit tests on hand-built sentences, and the evaluation gates: CheckThat! 2024 dev-test F1 of the
+positive class, and precision at 20 on the hand-labelled news claims (floors pinned slightly
+under the measured figures in BENCHMARKS.md).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from admiralty.model import Article
+from admiralty.nlp import checkworthiness as cw
+from admiralty.nlp import embed as embed_mod
+from admiralty.nlp.claims import find_claims
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Measured (BENCHMARKS.md, "Claims and check-worthiness"), minus a small margin.
+DEV_TEST_F1_FLOOR = 0.72
+NEWS_P_AT_20_FLOOR = 0.80
+
+
+def analyse(text: str, resources):  # type: ignore[no-untyped-def]
+    article = dataclasses.replace(Article.new(locator="t.txt", text=text), language="en")
+    article = find_claims(article, resources.nlp(text), resources)
+    article = embed_mod.embed_claims(article, None, resources)
+    return cw.score_claims(article, None, resources)
+
+
+def test_claim_vectors_one_normalised_row_per_claim(resources) -> None:  # type: ignore[no-untyped-def]
+    text = ("Unemployment fell to 3.5 percent in 2019. The minister resigned on Monday. "
+            "Thank you all so much for coming tonight.")
+    article = analyse(text, resources)
+    vecs = article.claim_vectors
+    assert vecs.dtype == np.float32 and vecs.shape == (len(article.claims), vecs.shape[1])
+    assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-4)
+    again = embed_mod.embed_texts(resources, [c.text for c in article.claims])
+    assert np.array_equal(vecs, again), "deterministic"
+
+
+def test_static_vectors_follow_meaning(resources) -> None:  # type: ignore[no-untyped-def]
+    a, b, c = embed_mod.embed_texts(resources, [
+        "Russia launched missiles at Kyiv overnight.",
+        "Overnight, Russian missiles struck the Ukrainian capital.",
+        "The recipe needs two cups of flour and some sugar.",
+    ])
+    assert float(a @ b) > float(a @ c) + 0.2
+
+
+def test_scores_in_range_and_rounded(resources) -> None:  # type: ignore[no-untyped-def]
+    article = analyse("Unemployment fell to 3.5 percent in 2019, the lowest rate in 50 years. "
+                      "Thank you all so much for coming tonight.", resources)
+    for c in article.claims:
+        assert 0.0 <= c.checkworthiness <= 1.0
+        assert c.checkworthiness == round(c.checkworthiness, 4)
+
+
+def test_figures_outrank_pleasantries(resources) -> None:  # type: ignore[no-untyped-def]
+    head = cw.load_head(resources)
+    texts = [
+        "Unemployment fell to 3.5 percent in 2019, the lowest rate in 50 years.",
+        "The senator voted against the defense bill three times last year.",
+        "Thank you all so much for coming tonight.",
+        "I am very happy to be here with my family.",
+    ]
+    scores = head.score(texts, embed_mod.embed_texts(resources, texts))
+    assert min(scores[:2]) > max(scores[2:])
+
+
+def test_empty_article_is_fine(resources) -> None:  # type: ignore[no-untyped-def]
+    article = analyse("", resources)
+    assert article.claims == () and len(article.claim_vectors) == 0
+
+
+def test_model_registered_in_run_block(resources) -> None:  # type: ignore[no-untyped-def]
+    analyse("The minister resigned on Monday after the vote.", resources)
+    names = {m.name for m in resources.models}
+    assert "checkworthiness-linear" in names and any(n.startswith("static-minilm") for n in names)
+
+
+# -- evaluation gates on real data --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bench(shared_data):  # type: ignore[no-untyped-def]
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    sys.path.insert(0, str(ROOT / "training"))
+    import checkworthiness_eval
+
+    return checkworthiness_eval
+
+
+def test_gate_checkthat_dev_test_f1(bench, resources) -> None:  # type: ignore[no-untyped-def]
+    result = bench.evaluate(resources)
+    assert result["dev_test_f1"] >= DEV_TEST_F1_FLOOR, result
+    assert result["news_p_at_20"] >= NEWS_P_AT_20_FLOOR, result
