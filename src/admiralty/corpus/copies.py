@@ -34,7 +34,7 @@ import numpy as np
 
 from ..model import Article, CopyGroup, CopyMember, CorpusResult, Origin
 from ..resources import Resources
-from .fingerprint import candidate_pairs, components, lsh_threshold, overlap, shingles, signature
+from .fingerprint import candidate_pairs, components, lsh_threshold, overlap, shingles, signature_values
 from .provenance import ProvenanceCue, find_cues, same_outlet
 
 VERSION = "copies.minhash/1"
@@ -104,7 +104,7 @@ class CopySettings:
 
 def make_entry(text: str, outlet: str | None, published: str | None, s: CopySettings) -> Entry:
     sh = shingles(text, s.shingle)
-    sig = signature(sh, s.num_perm, s.seed).hashvalues if len(sh) else np.zeros(0, np.uint32)
+    sig = signature_values(sh, s.num_perm, s.seed) if len(sh) else np.zeros(0, np.uint32)
     return Entry(outlet, published, sh, sig, find_cues(text, s.cue_window))
 
 

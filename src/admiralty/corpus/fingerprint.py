@@ -83,14 +83,44 @@ def _identity(value: int) -> int:
     return int(value)
 
 
+_PERMUTATIONS: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    key = (num_perm, seed)
+    if key not in _PERMUTATIONS:
+        a, b = MinHash(num_perm=num_perm, seed=seed, hashfunc=_identity, scheme="affine32").permutations
+        _PERMUTATIONS[key] = (np.asarray(a, dtype=np.uint32), np.asarray(b, dtype=np.uint32))
+    return _PERMUTATIONS[key]
+
+
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    """The MurmurHash3 32-bit finalizer (datasketch's pre-mix of the affine32 scheme)."""
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
+
+
+def signature_values(
+    shingle_set: np.ndarray, num_perm: int = DEFAULT_NUM_PERM, seed: int = DEFAULT_SEED
+) -> np.ndarray:
+    """The MinHash hash values (uint32) of a shingle-hash set: exactly what datasketch's
+    ``MinHash(scheme="affine32")`` computes, in one vectorised step instead of its Python loop."""
+    a, b = _permutations(num_perm, seed)
+    if not len(shingle_set):
+        return np.full(num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
+    with np.errstate(over="ignore"):
+        hv = _fmix32(np.asarray(shingle_set, dtype=np.uint32))[:, None]
+        return (hv * a[None, :] + b[None, :]).min(axis=0).astype(np.uint32)
+
+
 def signature(
     shingle_set: np.ndarray, num_perm: int = DEFAULT_NUM_PERM, seed: int = DEFAULT_SEED
 ) -> LeanMinHash:
     """The datasketch MinHash of a shingle-hash set (same seed => same permutations everywhere)."""
-    m = MinHash(num_perm=num_perm, seed=seed, hashfunc=_identity, scheme="affine32")
-    if len(shingle_set):
-        m.update_batch(shingle_set.tolist())
-    return LeanMinHash(m)
+    return LeanMinHash(seed=seed, hashvalues=signature_values(shingle_set, num_perm, seed), scheme="affine32")
 
 
 def overlap(a: np.ndarray, b: np.ndarray, measure: Measure = "jaccard") -> float:
