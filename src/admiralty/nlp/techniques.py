@@ -1,13 +1,34 @@
-"""Persuasion techniques: the 14 classes of SemEval-2020 Task 11, as spans.
+"""Persuasion techniques: spans of the 14 classes of SemEval-2020 Task 11, with their evidence.
 
-Placeholder until the techniques issue lands: finds nothing and says ``baseline``.
+Two sources of evidence, combined:
+
+* **Word lists** (``lexicons/techniques_*.txt``, one per lexical technique: loaded language, name
+  calling, flag-waving, slogans, doubt cues, thought-terminating cliches, ...) matched on
+  lower-cased tokens, and **repetition** (content n-grams that recur in the article).
+* **A learned model** trained on the labelled PTC articles (``training/train_techniques.py``): a
+  token tagger finds the spans (span identification), a span classifier names the technique
+  (technique classification). Both are linear heads over hashed spaCy features and the parse's
+  own ``doc.tensor``, so the stage costs a few milliseconds per article on top of the parse.
+  Lexicon and repetition hits are features of both heads.
+
+Every span records what produced it in ``by``: ``techniques.model/<n>`` (the learned heads) or
+``techniques.lexicon/<n>`` (a word list or repetition alone); :func:`explain` turns a record into
+the sentence an analyst reads. Classes the cross-validation cannot see (F1 under 0.10 on PTC, see
+BENCHMARKS.md) are listed in ``[techniques] disabled`` and not emitted.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from ..pipeline import stage
+import numpy as np
+
+from ..model import TECHNIQUES, ModelInfo, Technique, technique_slug
+from ..pipeline import replace, stage
+from . import techniques_features as tf
+from .techniques_model import TechniqueModel, sentence_aggregates
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -15,10 +36,272 @@ if TYPE_CHECKING:
     from ..model import Article
     from ..resources import Resources
 
-VERSION = "techniques.baseline/0"
+VERSION = "techniques.combined/1"
+BY_MODEL = "techniques.model/1"
+BY_LEXICON = "techniques.lexicon/1"
+MODEL_FILE = "techniques.npz"
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A technique span before it becomes a record (character offsets into the doc text)."""
+
+    start: int
+    end: int
+    technique: str
+    confidence: float
+    by: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The ``[techniques]`` config section, read once."""
+
+    mode: str
+    span_threshold: float
+    sentence_threshold: float
+    sentence_classes: frozenset[str]
+    max_gap: int
+    repeat_min_count: int
+    repeat_min_single: int
+    lexicon_confidence: float
+    min_confidence: float
+    disabled: frozenset[str]
+    lexicon_union: frozenset[str]
+
+    @classmethod
+    def from_config(cls, config: Any) -> Settings:
+        return cls(
+            mode=str(config["techniques.mode"]),
+            span_threshold=float(config["techniques.span_threshold"]),
+            sentence_threshold=float(config["techniques.sentence_threshold"]),
+            sentence_classes=frozenset(str(x) for x in config["techniques.sentence_classes"]),
+            max_gap=int(config["techniques.max_gap"]),
+            repeat_min_count=int(config["techniques.repeat_min_count"]),
+            repeat_min_single=int(config["techniques.repeat_min_single"]),
+            lexicon_confidence=float(config["techniques.lexicon_confidence"]),
+            min_confidence=float(config["techniques.min_confidence"]),
+            disabled=frozenset(str(x) for x in config["techniques.disabled"]),
+            lexicon_union=frozenset(str(x) for x in config["techniques.lexicon_union"]),
+        )
+
+
+def load_model(res: Resources) -> TechniqueModel:
+    """The packaged heads, loaded once per ``Resources`` and named in the run block."""
+
+    def build() -> TechniqueModel:
+        from ..resources import file_sha256
+
+        path = res.model_file(MODEL_FILE)
+        res.register_model("techniques", ModelInfo("techniques", BY_MODEL, file_sha256(path)))
+        return TechniqueModel.load(path)
+
+    return typing_model(res.cached("techniques:model", build))
+
+
+def typing_model(value: Any) -> TechniqueModel:
+    assert isinstance(value, TechniqueModel)
+    return value
+
+
+def evidence_hits(doc: Doc, res: Resources, settings: Settings) -> list[tf.Hit]:
+    """Lexicon and repetition hits of a doc, in token order."""
+    hits = tf.lexicon_hits(doc, res)
+    hits += tf.repetition_hits(doc, settings.repeat_min_count, settings.repeat_min_single)
+    hits.sort(key=lambda h: (h.start, h.end, h.source))
+    return hits
+
+
+def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Token range without leading/trailing punctuation and space (as PTC trims its spans)."""
+    while start < end and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    return start, end
+
+
+def decode(doc: Doc, proba: np.ndarray, threshold: float, max_gap: int) -> list[tuple[int, int]]:
+    """Runs of tokens at or above ``threshold`` (bridging up to ``max_gap`` tokens, never across
+    a sentence), as trimmed token ranges."""
+    spans: list[tuple[int, int]] = []
+    for sent in doc.sents:
+        run_start = run_end = -1
+        for i in range(sent.start, sent.end):
+            if proba[i] < threshold or doc[i].is_space:
+                continue
+            if run_start >= 0 and i - run_end <= max_gap:
+                run_end = i + 1
+                continue
+            if run_start >= 0:
+                spans.append((run_start, run_end))
+            run_start, run_end = i, i + 1
+        if run_start >= 0:
+            spans.append((run_start, run_end))
+    out = []
+    for s, e in spans:
+        s, e = _trim(doc, s, e)
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def lexicon_spans(doc: Doc, hits: Sequence[tf.Hit], settings: Settings) -> list[Found]:
+    """Spans from the word lists and repetition alone (the lexicon-only mode)."""
+    found = []
+    seen: set[tuple[int, int, str]] = set()
+    for h in hits:
+        s, e = _trim(doc, h.start, h.end)
+        if e <= s or h.technique in settings.disabled:
+            continue
+        a, b = doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)
+        if (a, b, h.technique) in seen:
+            continue
+        seen.add((a, b, h.technique))
+        found.append(Found(a, b, h.technique, settings.lexicon_confidence, BY_LEXICON))
+    return found
+
+
+def sentence_ranges(doc: Doc) -> list[tuple[int, int]]:
+    """Every sentence as a trimmed token range (empty ones dropped)."""
+    out = []
+    for sent in doc.sents:
+        s, e = _trim(doc, sent.start, sent.end)
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def model_spans(
+    doc: Doc, hits: Sequence[tf.Hit], model: TechniqueModel, settings: Settings
+) -> list[Found]:
+    """Spans from the learned heads: tagger runs and whole sentences, each then classified."""
+    if len(doc) == 0:
+        return []
+    hit_list = list(hits)
+    X = tf.hash_rows(tf.token_feature_strings(doc, hit_list), tf.TOKEN_HASH_BITS)
+    proba = model.token_proba(X)
+    sents = sentence_ranges(doc)
+    S = tf.hash_rows([tf.sentence_feature_strings(doc, s, e, hit_list) for s, e in sents], tf.SENT_HASH_BITS)
+    sprob = model.sentence_proba(S, sentence_aggregates(proba, sents))
+    # (token range, span probability, restricted to sentence-level classes?)
+    ranges: list[tuple[int, int, float, bool]] = [
+        (s, e, float(proba[s:e].mean()), False)
+        for s, e in decode(doc, proba, settings.span_threshold, settings.max_gap)
+    ]
+    ranges += [
+        (s, e, float(q), True)
+        for (s, e), q in zip(sents, sprob, strict=True)
+        if q >= settings.sentence_threshold
+    ]
+    if not ranges:
+        return []
+    D = tf.dense(doc)
+    counts = tf.ngram_counts(doc)
+    rows = [tf.span_feature_strings(doc, s, e, hit_list, counts) for s, e, _, _ in ranges]
+    Xs = tf.hash_rows(rows, tf.SPAN_HASH_BITS)
+    Ds = np.stack([D[s:e].mean(axis=0) for s, e, _, _ in ranges])
+    P = model.tc_proba(Xs, Ds)
+    enabled = np.array([c not in settings.disabled for c in model.classes])
+    long_ok = np.array([c in settings.sentence_classes for c in model.classes])
+    found = []
+    seen: set[tuple[int, int, str]] = set()
+    for (s, e, q, whole), probs in zip(ranges, P, strict=True):
+        allowed = enabled & long_ok if whole else enabled
+        masked = np.where(allowed, probs, -1.0)
+        k = int(np.argmax(masked))
+        if masked[k] < 0 or (not whole and int(np.argmax(probs)) != k):
+            continue  # the span's best class is switched off: not shown
+        if whole:
+            probs = probs / max(1e-9, float(probs[allowed].sum()))
+        conf = q * float(probs[k])
+        a, b = doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)
+        if conf < settings.min_confidence or (a, b, model.classes[k]) in seen:
+            continue
+        seen.add((a, b, model.classes[k]))
+        found.append(Found(a, b, model.classes[k], round(conf, 4), BY_MODEL))
+    return found
+
+
+def detect(
+    doc: Doc,
+    res: Resources,
+    settings: Settings | None = None,
+    model: TechniqueModel | None = None,
+) -> list[Found]:
+    """Technique spans of one parsed text, sorted by offset (what the stage emits).
+
+    ``settings`` default to the config; ``model`` to the packaged heads (the benchmark passes
+    its fold models here)."""
+    settings = settings or Settings.from_config(res.config)
+    if settings.mode == "off" or len(doc) == 0:
+        return []
+    hits = evidence_hits(doc, res, settings)
+    if settings.mode == "lexicon":
+        found = lexicon_spans(doc, hits, settings)
+    else:
+        found = model_spans(doc, hits, model or load_model(res), settings)
+        extra = [
+            f
+            for f in lexicon_spans(doc, hits, settings)
+            if f.technique in settings.lexicon_union
+            and not any(f.start < g.end and g.start < f.end for g in found)
+        ]
+        found += extra
+    found.sort(key=lambda f: (f.start, f.end, f.technique))
+    return found
 
 
 @stage("techniques", VERSION, requires=("doc",), assigns=("techniques",))
 def find_techniques(article: Article, doc: Doc | None, res: Resources) -> Article:
-    """persuasion technique spans (baseline: none)"""
-    return article
+    """persuasion technique spans (14 SemEval-2020 classes): word lists + learned heads on PTC"""
+    if doc is None:
+        return article
+    text = article.text
+    out = []
+    for f in detect(doc, res):
+        if not (0 <= f.start < f.end <= len(text)) or f.technique not in TECHNIQUES:
+            continue  # one odd span never costs the article
+        out.append(
+            Technique(
+                start=f.start,
+                end=f.end,
+                text=text[f.start : f.end],
+                technique=f.technique,
+                slug=technique_slug(f.technique),
+                confidence=round(min(1.0, max(0.0, f.confidence)), 4),
+                by=f.by,
+            )
+        )
+    return replace(article, techniques=tuple(out))
+
+
+def explain(record: Technique, res: Resources | None = None, article_text: str | None = None) -> str:
+    """The evidence behind one technique record, as a sentence for the report.
+
+    Names the word-list entries found in the span (and, given the article text, how often the
+    span recurs), and which part of the stage produced it.
+    """
+    from ..resources import Resources as _Resources
+
+    res = res or _Resources()
+    lowered = f" {' '.join(record.text.lower().split())} "
+    cues = []
+    for name in sorted(tf.LEXICONS):
+        for entry in res.lexicon(name):
+            if f" {entry.lower()} " in lowered:
+                cues.append(f"'{entry}' ({name.removeprefix('techniques_').replace('_', ' ')})")
+    repeat = ""
+    if article_text is not None:
+        n = article_text.lower().count(record.text.lower())
+        if n > 1:
+            repeat = f"; the phrase occurs {n} times in the article"
+    cue_text = f"; word-list cues: {', '.join(cues[:5])}" if cues else ""
+    if record.by.startswith("techniques.lexicon"):
+        head = f"{record.technique} by word list / repetition (confidence {record.confidence:.2f})"
+    else:
+        head = (
+            f"{record.technique} by the learned tagger and classifier trained on PTC "
+            f"(confidence {record.confidence:.2f})"
+        )
+    return head + cue_text + repeat

@@ -1,0 +1,403 @@
+"""Features for the persuasion-technique stage: lexicon hits, repetition, token and span features.
+
+Shared by the stage (``techniques.py``), the training script and the PTC benchmark, so that the
+model sees exactly the same features when it is trained and when it runs.
+
+* **Lexicon hits**: a spaCy ``PhraseMatcher`` on lower-cased tokens over the technique word lists
+  in ``admiralty/lexicons/techniques_*.txt`` (one list per technique, written for admiralty).
+* **Repetition**: content n-grams (1-4 words) that recur in the article; the later occurrences
+  are the candidates (PTC annotates the repeated mention, not the first).
+* **Token features** (span identification): hashed strings -- word, lemma, shape, part of speech,
+  dependency, neighbours, bigrams, quote state, lexicon and repetition hits, sentence cues -- plus
+  the 96 dense values of spaCy's own ``doc.tensor`` (free: the parse computed them already).
+* **Sentence features** (sentence head): the sentence's lemmas, bigrams, parts of speech, lexicon
+  hits and punctuation cues, plus (in ``techniques_model``) the token tagger's probabilities.
+* **Span features** (technique classification): the span's words and lemmas, its context, length,
+  sentence position, lexicon and repetition hits, and the mean ``doc.tensor`` over the span.
+
+Strings are hashed with scikit-learn's ``FeatureHasher`` (MurmurHash3, fixed seed), never with
+Python's ``hash()``, so features are identical in every process.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
+    from spacy.tokens import Doc
+
+    from ..resources import Resources
+
+# Word-list file (without .txt) -> the SemEval class it signals.
+LEXICONS: dict[str, str] = {
+    "techniques_loaded_language": "Loaded_Language",
+    "techniques_name_calling": "Name_Calling,Labeling",
+    "techniques_flag_waving": "Flag-Waving",
+    "techniques_slogans": "Slogans",
+    "techniques_doubt": "Doubt",
+    "techniques_cliches": "Thought-terminating_Cliches",
+    "techniques_exaggeration": "Exaggeration,Minimisation",
+    "techniques_fear": "Appeal_to_fear-prejudice",
+    "techniques_black_white": "Black-and-White_Fallacy",
+    "techniques_causal": "Causal_Oversimplification",
+    "techniques_authority": "Appeal_to_Authority",
+    "techniques_bandwagon": "Bandwagon,Reductio_ad_hitlerum",
+    "techniques_whataboutism": "Whataboutism,Straw_Men,Red_Herring",
+}
+REPETITION = "Repetition"
+
+TOKEN_HASH_BITS = 18
+SPAN_HASH_BITS = 16
+SENT_HASH_BITS = 18
+DENSE_DIM = 96  # width of en_core_web_sm's doc.tensor
+
+_QUOTES = frozenset('"\u201c\u201d\u00ab\u00bb\u201e')
+_MAX_NGRAM = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A lexicon or repetition match: tokens ``[start, end)`` of the doc."""
+
+    start: int
+    end: int
+    technique: str
+    source: str  # the word list (file stem) or "repetition"
+    entry: str
+
+
+@dataclass(frozen=True, slots=True)
+class TokenView:
+    """Per-token attributes read from the Doc once (iterating spaCy tokens is the slow part)."""
+
+    text: list[str]
+    lower: list[str]
+    lemma: list[str]
+    pos: list[str]
+    tag: list[str]
+    dep: list[str]
+    head_lemma: list[str]
+    ent: list[str]
+    is_stop: list[bool]
+    is_punct: list[bool]
+    is_space: list[bool]
+    content: list[bool]
+    sents: list[tuple[int, int]]  # token ranges of the sentences
+    sent_id: np.ndarray
+
+
+_VIEW_KEY = "admiralty.techniques.view"
+
+
+def token_view(doc: Doc) -> TokenView:
+    """The doc's :class:`TokenView`, built on first use and kept in ``doc.user_data``."""
+    cached = doc.user_data.get(_VIEW_KEY)
+    if isinstance(cached, TokenView) and len(cached.text) == len(doc):
+        return cached
+    cols: dict[str, list[Any]] = {k: [] for k in TokenView.__slots__ if k not in ("sents", "sent_id")}
+    for t in doc:
+        lemma = t.lemma_.lower()
+        cols["text"].append(t.text)
+        cols["lower"].append(t.lower_)
+        cols["lemma"].append(lemma)
+        cols["pos"].append(t.pos_)
+        cols["tag"].append(t.tag_)
+        cols["dep"].append(t.dep_)
+        cols["head_lemma"].append(t.head.lemma_.lower())
+        cols["ent"].append(t.ent_type_ or "O")
+        cols["is_stop"].append(t.is_stop)
+        cols["is_punct"].append(t.is_punct)
+        cols["is_space"].append(t.is_space)
+        cols["content"].append(t.is_alpha and not t.is_stop and len(t.text) > 2)
+    sents = [(s.start, s.end) for s in doc.sents]
+    sent_id = np.zeros(len(doc), dtype=np.int32)
+    for k, (a, b) in enumerate(sents):
+        sent_id[a:b] = k
+    view = TokenView(**cols, sents=sents, sent_id=sent_id)
+    doc.user_data[_VIEW_KEY] = view
+    return view
+
+
+def _matcher(res: Resources) -> Any:
+    def build() -> Any:
+        from spacy.matcher import PhraseMatcher
+
+        nlp = res.nlp
+        matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for name in sorted(LEXICONS):
+            patterns = [nlp.make_doc(entry) for entry in res.lexicon(name)]
+            matcher.add(name, patterns)
+        return matcher
+
+    return res.cached("techniques:phrase_matcher", build)
+
+
+def lexicon_hits(doc: Doc, res: Resources) -> list[Hit]:
+    """Every lexicon match in the doc, in text order (longest first at one start)."""
+    matcher = _matcher(res)
+    vocab = doc.vocab
+    hits = []
+    for match_id, start, end in matcher(doc):
+        name = vocab.strings[match_id]
+        hits.append(Hit(start, end, LEXICONS[name], name, doc[start:end].text.lower()))
+    hits.sort(key=lambda h: (h.start, -(h.end - h.start), h.source))
+    return hits
+
+
+def repetition_hits(doc: Doc, min_count: int, min_single: int) -> list[Hit]:
+    """Later occurrences of content n-grams that recur in the article.
+
+    An n-gram of 2-4 words (starting and ending on a content word, inside one sentence) counts when
+    it occurs ``min_count`` times or more; a single content word (noun, proper noun, adjective)
+    when it occurs ``min_single`` times or more. The first occurrence is not a hit.
+    """
+    v = token_view(doc)
+    words, content, sent_id, punct = v.lower, v.content, v.sent_id, v.is_punct
+    n_tok = len(words)
+    grams: dict[tuple[str, ...], list[int]] = {}
+    for n in range(2, _MAX_NGRAM + 1):
+        for i in range(n_tok - n + 1):
+            if not (content[i] and content[i + n - 1]) or sent_id[i] != sent_id[i + n - 1]:
+                continue
+            if any(punct[i : i + n]):
+                continue
+            grams.setdefault(tuple(words[i : i + n]), []).append(i)
+    hits: list[Hit] = []
+    taken = np.zeros(n_tok, dtype=bool)
+    for gram in sorted(grams, key=lambda g: (-len(g), g)):
+        starts = grams[gram]
+        if len(starts) < min_count:
+            continue
+        for s in starts[1:]:
+            e = s + len(gram)
+            if taken[s:e].any():
+                continue
+            taken[s:e] = True
+            hits.append(Hit(s, e, REPETITION, "repetition", " ".join(gram)))
+    singles: dict[str, list[int]] = {}
+    for i in range(n_tok):
+        if content[i] and v.pos[i] in ("NOUN", "PROPN", "ADJ"):
+            singles.setdefault(v.lemma[i], []).append(i)
+    for lemma in sorted(singles):
+        positions = singles[lemma]
+        if len(positions) < min_single:
+            continue
+        for s in positions[1:]:
+            if not taken[s]:
+                taken[s] = True
+                hits.append(Hit(s, s + 1, REPETITION, "repetition", lemma))
+    hits.sort(key=lambda h: (h.start, h.end))
+    return hits
+
+
+def _shape(tok: Any) -> str:
+    return _shape_text(tok.text)
+
+
+def _shape_text(text: str) -> str:
+    if text.isupper() and len(text) > 1:
+        return "CAPS"
+    if text.istitle():
+        return "Title"
+    if text.islower():
+        return "low"
+    if any(c.isdigit() for c in text):
+        return "num"
+    return "other"
+
+
+def _quote_state(doc: Doc) -> np.ndarray:
+    """1 where a token lies between an opening and a closing quote mark of its sentence."""
+    v = token_view(doc)
+    inside = np.zeros(len(doc), dtype=bool)
+    for a0, b0 in v.sents:
+        marks = [i for i in range(a0, b0) if v.text[i] in _QUOTES or (v.text[i] == "'" and v.is_punct[i])]
+        for a, b in zip(marks[0::2], marks[1::2], strict=False):
+            inside[a + 1 : b] = True
+    return inside
+
+
+def token_feature_strings(doc: Doc, hits: list[Hit]) -> list[list[str]]:
+    """The hashed-feature strings of every token (span identification)."""
+    v = token_view(doc)
+    n = len(doc)
+    lower, lemma, pos = v.lower, v.lemma, v.pos
+    inside_quote = _quote_state(doc)
+    hit_at: list[list[str]] = [[] for _ in range(n)]
+    near: list[set[str]] = [set() for _ in range(n)]
+    for h in hits:
+        for i in range(h.start, h.end):
+            hit_at[i].append(h.source)
+            hit_at[i].append(f"{h.source}={h.entry}")
+        for i in range(max(0, h.start - 3), min(n, h.end + 3)):
+            near[i].add(h.source)
+    sent_feats: list[list[str]] = [[] for _ in range(n)]
+    hit_starts = sorted((h.start, h.source) for h in hits)
+    for k, (s0, e0) in enumerate(v.sents):
+        length = sum(1 for i in range(s0, e0) if not v.is_space[i])
+        text = doc[s0:e0].text
+        sf = [f"slen={min(length // 5, 10)}", f"sidx={min(k, 5)}"]
+        if "!" in text:
+            sf.append("s!")
+        if "?" in text:
+            sf.append("s?")
+        if any(c in _QUOTES for c in text):
+            sf.append("s\"")
+        srcs = sorted({src for st, src in hit_starts if s0 <= st < e0})
+        sf.extend(f"slex={s}" for s in srcs)
+        for i in range(s0, e0):
+            rel = (i - s0) / max(1, e0 - s0)
+            sent_feats[i] = [*sf, f"rel={int(rel * 5)}"]
+    out = []
+    for i in range(n):
+        w = lower[i]
+        p1 = lower[i - 1] if i > 0 else "<s>"
+        p2 = lower[i - 2] if i > 1 else "<s>"
+        n1 = lower[i + 1] if i + 1 < n else "</s>"
+        n2 = lower[i + 2] if i + 2 < n else "</s>"
+        pp = pos[i - 1] if i > 0 else "<s>"
+        np1 = pos[i + 1] if i + 1 < n else "</s>"
+        f = [
+            "bias",
+            f"w={w}",
+            f"l={lemma[i]}",
+            f"sh={_shape_text(v.text[i])}",
+            f"p={pos[i]}",
+            f"t={v.tag[i]}",
+            f"d={v.dep[i]}",
+            f"hd={v.head_lemma[i]}",
+            f"w-1={p1}",
+            f"w+1={n1}",
+            f"w-2={p2}",
+            f"w+2={n2}",
+            f"b-={p1}|{w}",
+            f"b+={w}|{n1}",
+            f"pp={pp}|{pos[i]}|{np1}",
+            f"ent={v.ent[i]}",
+        ]
+        if v.is_stop[i]:
+            f.append("stop")
+        if v.is_punct[i]:
+            f.append("punct")
+        if inside_quote[i]:
+            f.append("inq")
+            f.append(f"inq:p={pos[i]}")
+        f.extend(f"hit:{s}" for s in hit_at[i])
+        f.extend(f"near:{s}" for s in sorted(near[i]))
+        f.extend(sent_feats[i])
+        out.append(f)
+    return out
+
+
+def span_feature_strings(doc: Doc, start: int, end: int, hits: list[Hit], counts: Counter[str]) -> list[str]:
+    """The hashed-feature strings of tokens ``[start, end)`` (technique classification)."""
+    span = doc[start:end]
+    toks = [t for t in span if not t.is_space]
+    n = len(toks)
+    f = ["bias", f"len={min(n, 8) if n < 8 else 8 + min(n // 8, 6)}"]
+    for t in toks:
+        f.append(f"in:l={t.lemma_.lower()}")
+        f.append(f"in:p={t.pos_}")
+    for a, b in itertools.pairwise(toks):
+        f.append(f"in:b={a.lower_}|{b.lower_}")
+    if toks:
+        f.append(f"first={toks[0].lower_}")
+        f.append(f"last={toks[-1].lower_}")
+        f.append(f"sh={_shape(toks[0])}")
+        if all(t.text.isupper() for t in toks if t.is_alpha):
+            f.append("allcaps")
+    for k in range(1, 4):
+        if start - k >= 0:
+            f.append(f"ctx-{k}={doc[start - k].lower_}")
+            f.append(f"ctx-:l={doc[start - k].lemma_.lower()}")
+        if end + k - 1 < len(doc):
+            f.append(f"ctx+{k}={doc[end + k - 1].lower_}")
+            f.append(f"ctx+:l={doc[end + k - 1].lemma_.lower()}")
+    sent = doc[start].sent
+    s_len = sent.end - sent.start
+    cover = n / max(1, s_len)
+    f.append(f"cover={int(cover * 4)}")
+    if start == sent.start:
+        f.append("sent_start")
+    if end >= sent.end - 1:
+        f.append("sent_end")
+    stext = sent.text
+    if "!" in stext:
+        f.append("s!")
+    if "?" in stext:
+        f.append("s?")
+    if start > 0 and doc[start - 1].text in _QUOTES:
+        f.append("quoted")
+    key = " ".join(t.lower_ for t in toks)
+    c = counts.get(key, 0)
+    f.append(f"rep={min(c, 4)}")
+    for h in hits:
+        if h.start < end and h.end > start:
+            f.append(f"hit:{h.source}")
+            if h.start >= start and h.end <= end:
+                f.append(f"hitin:{h.source}")
+    return f
+
+
+def sentence_feature_strings(doc: Doc, start: int, end: int, hits: list[Hit]) -> list[str]:
+    """The hashed-feature strings of one sentence, tokens ``[start, end)`` (sentence head)."""
+    toks = [t for t in doc[start:end] if not t.is_space]
+    words = [t for t in toks if not t.is_punct]
+    f = ["bias", f"slen={min(len(words) // 4, 12)}"]
+    f.extend(f"sl={t.lemma_.lower()}" for t in toks)
+    f.extend(f"sb={a.lower_}|{b.lower_}" for a, b in itertools.pairwise(words))
+    f.extend(f"sp={t.pos_}" for t in toks)
+    f.extend(f"hit:{h.source}" for h in hits if start <= h.start < end)
+    text = doc[start:end].text
+    if "?" in text:
+        f.append("q")
+    if "!" in text:
+        f.append("!")
+    if any(c in _QUOTES for c in text):
+        f.append("quote")
+    return f
+
+
+def ngram_counts(doc: Doc) -> Counter[str]:
+    """How often each lower-cased n-gram (1-4 words) occurs in the doc."""
+    v = token_view(doc)
+    words = [w for w, sp in zip(v.lower, v.is_space, strict=True) if not sp]
+    counts: Counter[str] = Counter()
+    for n in range(1, _MAX_NGRAM + 1):
+        for i in range(len(words) - n + 1):
+            counts[" ".join(words[i : i + n])] += 1
+    return counts
+
+
+def span_text_count(doc: Doc, start: int, end: int) -> str:
+    return " ".join(t.lower_ for t in doc[start:end] if not t.is_space)
+
+
+def dense(doc: Doc) -> np.ndarray:
+    """spaCy's per-token tensor (float32, tokens x 96); zeros when the pipeline has none."""
+    t = getattr(doc, "tensor", None)
+    if t is None or getattr(t, "shape", (0,))[0] != len(doc) or t.shape[1] != DENSE_DIM:
+        return np.zeros((len(doc), DENSE_DIM), dtype=np.float32)
+    return np.asarray(t, dtype=np.float32)
+
+
+_HASHERS: dict[int, Any] = {}
+
+
+def hash_rows(rows: list[list[str]], bits: int) -> csr_matrix:
+    """Feature strings -> a binary sparse matrix (MurmurHash3 via scikit-learn, no sign flip)."""
+    from sklearn.feature_extraction import FeatureHasher
+
+    hasher = _HASHERS.get(bits)
+    if hasher is None:
+        hasher = FeatureHasher(n_features=1 << bits, input_type="string", alternate_sign=False)
+        _HASHERS[bits] = hasher
+    X = hasher.transform(rows).tocsr()
+    X.data[:] = 1.0
+    return X

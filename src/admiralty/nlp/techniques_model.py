@@ -1,0 +1,113 @@
+"""The learned half of the technique stage: three small linear heads, applied with numpy only.
+
+* **Token tagger** (span identification): logistic regression -- "is this token inside a
+  propaganda span?" -- over hashed token features (``techniques_features.token_feature_strings``).
+  Runs of tokens above a threshold become short spans (loaded words, labels, slogans).
+* **Sentence head**: logistic regression -- "does this sentence carry a technique?" -- over hashed
+  sentence features and five aggregates of the tagger's probabilities in the sentence. A sentence
+  above its threshold becomes one span: most PTC techniques other than the lexical ones (doubt,
+  causal oversimplification, appeal to authority, black-and-white, whataboutism ...) cover most of
+  their sentence.
+* **Span classifier** (technique classification): multinomial logistic regression over hashed span
+  features and the mean ``doc.tensor`` of the span: a distribution over the 14 SemEval classes.
+
+The weights live in one ``.npz`` (no pickle) written by ``training/train_techniques.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
+
+AGGREGATES = 5  # tagger-probability summaries per sentence (see ``sentence_aggregates``)
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def sentence_aggregates(proba: np.ndarray, ranges: list[tuple[int, int]]) -> np.ndarray:
+    """Per sentence (token range): max, mean, share above 0.3 and 0.5 of the tagger's
+    probabilities, and log length."""
+    out = np.zeros((len(ranges), AGGREGATES), dtype=np.float32)
+    for k, (s, e) in enumerate(ranges):
+        q = proba[s:e]
+        if len(q) == 0:
+            continue
+        out[k] = (q.max(), q.mean(), (q > 0.3).mean(), (q > 0.5).mean(), np.log1p(e - s))
+    return out
+
+
+@dataclass(frozen=True)
+class TechniqueModel:
+    """Weights of the three heads (see the module docstring)."""
+
+    si_w: np.ndarray  # (2**TOKEN_HASH_BITS,)
+    si_b: float
+    sent_w: np.ndarray  # (2**SENT_HASH_BITS,)
+    sent_agg: np.ndarray  # (AGGREGATES,)
+    sent_b: float
+    tc_w: np.ndarray  # (2**SPAN_HASH_BITS, n_classes)
+    tc_dense: np.ndarray  # (96, n_classes)
+    tc_b: np.ndarray  # (n_classes,)
+    classes: tuple[str, ...]
+
+    def token_proba(self, X: csr_matrix) -> np.ndarray:
+        """P(token inside a propaganda span)."""
+        return _sigmoid(np.asarray(X @ self.si_w + self.si_b, dtype=np.float64))
+
+    def sentence_proba(self, X: csr_matrix, A: np.ndarray) -> np.ndarray:
+        """P(sentence carries a technique), from sentence features and tagger aggregates."""
+        if X.shape[0] == 0:
+            return np.zeros(0)
+        return _sigmoid(np.asarray(X @ self.sent_w + A @ self.sent_agg + self.sent_b, dtype=np.float64))
+
+    def tc_proba(self, X: csr_matrix, D: np.ndarray) -> np.ndarray:
+        """Class distribution per span row (columns in ``classes`` order)."""
+        if X.shape[0] == 0:
+            return np.zeros((0, len(self.classes)))
+        z = X @ self.tc_w + D @ self.tc_dense + self.tc_b
+        return _softmax(np.asarray(z, dtype=np.float64))
+
+    # -- files ------------------------------------------------------------------------------
+
+    def save(self, path: Path) -> None:
+        np.savez_compressed(
+            path,
+            si_w=self.si_w.astype(np.float16),
+            si_b=np.array([self.si_b], dtype=np.float32),
+            sent_w=self.sent_w.astype(np.float16),
+            sent_agg=self.sent_agg.astype(np.float32),
+            sent_b=np.array([self.sent_b], dtype=np.float32),
+            tc_w=self.tc_w.astype(np.float16),
+            tc_dense=self.tc_dense.astype(np.float32),
+            tc_b=self.tc_b.astype(np.float32),
+            classes=np.array(self.classes, dtype="U64"),
+        )
+
+    @classmethod
+    def load(cls, path: Path) -> TechniqueModel:
+        with np.load(path, allow_pickle=False) as z:
+            return cls(
+                si_w=z["si_w"].astype(np.float32),
+                si_b=float(z["si_b"][0]),
+                sent_w=z["sent_w"].astype(np.float32),
+                sent_agg=z["sent_agg"],
+                sent_b=float(z["sent_b"][0]),
+                tc_w=z["tc_w"].astype(np.float32),
+                tc_dense=z["tc_dense"],
+                tc_b=z["tc_b"],
+                classes=tuple(str(c) for c in z["classes"]),
+            )

@@ -1,0 +1,126 @@
+"""Persuasion techniques: word lists, repetition, the stage's invariants and the SemEval scorer."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from pathlib import Path
+
+import pytest
+
+from admiralty.model import TECHNIQUES, Article, Technique, technique_slug
+from admiralty.nlp import techniques as tq
+from admiralty.nlp import techniques_features as tf
+from admiralty.resources import Resources
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "training"))
+
+import ptc_eval  # noqa: E402
+
+TEXT = (
+    "The radical left wants to destroy our country with this disgusting hoax. "
+    "So-called experts say the plan is safe. The plan is a disaster. "
+    "The plan is a disaster, and the plan is a disaster for our children. Enough is enough!"
+)
+
+
+def _article(text: str) -> Article:
+    return dataclasses.replace(Article.new(locator="test", text=text), language="en")
+
+
+def _analyse(resources: Resources, text: str) -> Article:
+    """The technique stage alone on a parsed article (other stages are tested elsewhere)."""
+    return tq.find_techniques(_article(text), resources.nlp(text), resources)
+
+
+def test_lexicon_hits_name_their_list(nlp, resources: Resources) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp(TEXT)
+    hits = {(doc[h.start : h.end].text.lower(), h.technique) for h in tf.lexicon_hits(doc, resources)}
+    assert ("disgusting", "Loaded_Language") in hits
+    assert ("radical left", "Name_Calling,Labeling") in hits
+    assert ("our country", "Flag-Waving") in hits
+    assert ("so-called", "Doubt") in hits
+    assert ("enough is enough", "Thought-terminating_Cliches") in hits
+
+
+def test_repetition_marks_later_occurrences(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp(TEXT)
+    reps = [h for h in tf.repetition_hits(doc, 2, 3) if h.technique == "Repetition"]
+    first = TEXT.index("plan is a disaster")
+    starts = [doc[h.start].idx for h in reps if "disaster" in h.entry]
+    assert starts and all(s > first for s in starts)
+
+
+def test_stage_records_are_well_formed(resources: Resources) -> None:
+    article = _analyse(resources, TEXT)
+    assert article.techniques, "the example is full of techniques"
+    for t in article.techniques:
+        assert t.text == article.text[t.start : t.end] and t.text.strip() == t.text
+        assert t.technique in TECHNIQUES and t.slug == technique_slug(t.technique)
+        assert 0.0 <= t.confidence <= 1.0 and round(t.confidence, 4) == t.confidence
+        assert t.by in (tq.BY_MODEL, tq.BY_LEXICON)
+    starts = [(t.start, t.end) for t in article.techniques]
+    assert starts == sorted(starts)
+
+
+def test_neutral_text_stays_quiet(resources: Resources) -> None:
+    article = _analyse(resources, "The committee met on Tuesday. It approved the budget for 2025.")
+    assert len(article.techniques) <= 1
+
+
+def test_lexicon_mode_and_disabled_classes(nlp, resources: Resources) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp(TEXT)
+    base = tq.Settings.from_config(resources.config)
+    lexicon = dataclasses.replace(base, mode="lexicon", disabled=frozenset())
+    found = tq.detect(doc, resources, lexicon)
+    assert any(TEXT[f.start : f.end] == "disgusting" and f.technique == "Loaded_Language" for f in found)
+    assert all(f.by == tq.BY_LEXICON for f in found)
+    off = dataclasses.replace(lexicon, disabled=frozenset({"Loaded_Language"}))
+    assert not [f for f in tq.detect(doc, resources, off) if f.technique == "Loaded_Language"]
+    combined = dataclasses.replace(base, disabled=frozenset(TECHNIQUES))
+    assert tq.detect(doc, resources, combined) == []
+    assert tq.detect(doc, resources, dataclasses.replace(base, mode="off")) == []
+
+
+def test_explain_names_the_evidence(resources: Resources) -> None:
+    rec = Technique(0, 10, "disgusting", "Loaded_Language", "loaded_language", 0.5, tq.BY_LEXICON)
+    text = tq.explain(rec, resources, article_text="disgusting and disgusting")
+    assert "Loaded_Language" in text and "'disgusting'" in text and "2 times" in text
+    rec = dataclasses.replace(rec, by=tq.BY_MODEL)
+    assert "trained on PTC" in tq.explain(rec, resources)
+
+
+def test_one_odd_text_never_costs_the_article(resources: Resources) -> None:
+    article = _analyse(resources, '"" \u201c \u201d !!! ??? ... \n\n " unbalanced quote')
+    assert isinstance(article.techniques, tuple)
+
+
+# -- the SemEval-2020 scorer used by benchmarks/ptc_eval.py -----------------------------------
+
+
+def test_scorer_merges_overlaps_and_credits_partial_overlap() -> None:
+    assert ptc_eval.merge([(0, 5), (3, 8), (10, 12)]) == [(0, 8), (10, 12)]
+    tally = ptc_eval.Tally()
+    tally.add(pred=[(0, 10)], gold=[(5, 15)])
+    assert tally.p == pytest.approx(0.5) and tally.r == pytest.approx(0.5)
+    tally = ptc_eval.Tally()
+    tally.add(pred=[(0, 4), (2, 6)], gold=[(0, 6), (20, 30)])  # pred merged into (0, 6)
+    assert tally.p == pytest.approx(1.0) and tally.r == pytest.approx(0.5)
+
+
+def test_fragment_score_needs_the_same_label() -> None:
+    scores = ptc_eval.Scores()
+    scores.add([(0, 10, "Doubt")], [(0, 10, "Loaded_Language")])
+    assert scores.si.f1 == pytest.approx(1.0)
+    assert scores.fragment.f1 == 0.0
+    assert scores.per["Doubt"].p_den == 1 and scores.per["Loaded_Language"].r_den == 1
+
+
+def test_folds_keep_near_duplicates_together() -> None:
+    story = " ".join(f"word{i}" for i in range(80))
+    texts = [story, "other " * 40 + "text", story + " extra words at the end", "a b c d e f g h"]
+    fold_of, groups = ptc_eval.grouped_folds(texts, 2)
+    assert [0, 2] in groups
+    assert fold_of[0] == fold_of[2]
