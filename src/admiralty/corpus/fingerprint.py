@@ -68,7 +68,11 @@ def shingles(text: str, k: int = DEFAULT_SHINGLE) -> np.ndarray:
     words = tokens(text)
     if not words:
         return np.zeros(0, dtype=np.uint32)
-    w = np.fromiter((_word_hash(t) for t in words), dtype=np.uint64, count=len(words))
+    cache = _WORD_CACHE
+    hashes = [cache.get(t) for t in words]  # most words are known: no call per token
+    if None in hashes:
+        hashes = [h if h is not None else _word_hash(t) for h, t in zip(hashes, words, strict=True)]
+    w = np.array(hashes, dtype=np.uint64)
     n = max(1, len(words) - k + 1)
     width = min(k, len(words))
     h = np.zeros(n, dtype=np.uint64)
