@@ -25,17 +25,26 @@ def candidate_pairs(
     vectors: np.ndarray, *, bits: int, bands: int, window: int, seed: int
 ) -> list[tuple[int, int]]:
     """Sorted unique pairs ``(i, j)``, ``i < j``, of rows likely to be close in angle."""
+    arr = candidate_pair_array(vectors, bits=bits, bands=bands, window=window, seed=seed)
+    return list(zip(arr[:, 0].tolist(), arr[:, 1].tolist(), strict=True))
+
+
+def candidate_pair_array(
+    vectors: np.ndarray, *, bits: int, bands: int, window: int, seed: int
+) -> np.ndarray:
+    """:func:`candidate_pairs` as an ``(m, 2)`` int64 array (no Python tuples for big corpora)."""
     n = len(vectors)
     if n < 2:
-        return []
+        return np.zeros((0, 2), dtype=np.int64)
     if n - 1 <= max_candidates_per_item(bands, window):
         # So few items that all pairs stay within the bound: exact, and no recall lost.
-        return [(i, j) for i in range(n) for j in range(i + 1, n)]
+        i, j = np.triu_indices(n, k=1)
+        return np.stack([i, j], axis=1).astype(np.int64)
     x = np.asarray(vectors, dtype=np.float32)
     rng = np.random.default_rng(seed)
     planes = rng.standard_normal((bands, bits + 1, x.shape[1])).astype(np.float32)
     weights = (1 << np.arange(bits, dtype=np.int64)).astype(np.int64)
-    found: set[tuple[int, int]] = set()
+    keys: list[np.ndarray] = []
     index = np.arange(n)
     for b in range(bands):
         proj = x @ planes[b].T
@@ -46,7 +55,8 @@ def candidate_pairs(
             same = sorted_codes[step:] == sorted_codes[:-step]
             left = order[:-step][same]
             right = order[step:][same]
-            lo = np.minimum(left, right)
-            hi = np.maximum(left, right)
-            found.update(zip(lo.tolist(), hi.tolist(), strict=True))
-    return sorted(found)
+            keys.append(np.minimum(left, right).astype(np.int64) * n + np.maximum(left, right))
+    if not keys:
+        return np.zeros((0, 2), dtype=np.int64)
+    unique = np.unique(np.concatenate(keys))
+    return np.stack([unique // n, unique % n], axis=1)
