@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -14,11 +15,20 @@ from admiralty.export.json import validate, validate_line
 COMMANDS = sorted(main.commands)
 
 
-@pytest.mark.parametrize("name", COMMANDS)
-def test_every_command_has_help_with_an_example(name: str) -> None:
-    result = CliRunner().invoke(main, [name, "--help"])
+def _all_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    out = []
+    for name, command in sorted(group.commands.items()):
+        out.append((*prefix, name))
+        if isinstance(command, click.Group):
+            out.extend(_all_commands(command, (*prefix, name)))
+    return out
+
+
+@pytest.mark.parametrize("path", _all_commands(main), ids=" ".join)
+def test_every_command_has_help_with_an_example(path: tuple[str, ...]) -> None:
+    result = CliRunner().invoke(main, [*path, "--help"])
     assert result.exit_code == 0, result.output
-    assert "Example" in result.output, f"`admiralty {name} --help` shows no example"
+    assert "Example" in result.output, f"`admiralty {' '.join(path)} --help` shows no example"
 
 
 def test_main_help_lists_commands() -> None:
