@@ -205,6 +205,11 @@ def _r(rule: str, params: dict[str, Any], records: tuple[str, ...], text: str) -
     return Reason(rule, VERSION, params, records, text)
 
 
+def _short(text: str, limit: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " ..."
+
+
 def _fmt(q: tuple[float | None, str, str]) -> str:
     return f"{q[2]} ({q[1]})" if q[1] else q[2]
 
@@ -220,8 +225,10 @@ def tensions_and_notes(
     na, nb = negated(a), negated(b)
     if na != nb:
         neg, aff = (ci, cj) if na else (cj, ci)
+        neg_text, aff_text = (a.text, b.text) if na else (b.text, a.text)
         tensions.append(_r("tension.negation", {"negated": neg, "affirmed": aff}, recs,
-                           f"{neg} is negated and {aff} is affirmed: they pull in opposite directions."))
+                           f"{neg} is negated (\"{_short(neg_text)}\") while {aff} is affirmed "
+                           f"(\"{_short(aff_text)}\"): they pull in opposite directions on a related point."))
     wa, wb = set(_WORD.findall(a.text.lower())), set(_WORD.findall(b.text.lower()))
     opposite = sorted(
         (w, o) for w in wa - wb for o in antonyms.get(w, ()) if o in wb - wa
