@@ -88,7 +88,7 @@ def create_app(db: str | Path, config: Config | None = None, *,
     ``allowed_hosts`` are the host names (without port) a request's ``Host`` may carry; pass the
     address you bind to when it is not loopback."""
     config = config or Config.default()
-    data = Data(db)
+    data = Data(db, search_window=int(config["web.search_window"]))
     page_size = int(config["web.page_size"])
     search_limit = int(config["web.search_limit"])
     default_reviewer = str(config["web.reviewer"]) or os_user()

@@ -42,6 +42,7 @@ class Index:
     stories_of: dict[str, list[str]] = field(default_factory=dict)  # article id -> story ids
     group_of: dict[str, str] = field(default_factory=dict)  # article id -> copy group id
     links_of: dict[str, list[str]] = field(default_factory=dict)  # claim id -> link keys "a|b"
+    claims_of_source: dict[str, list[str]] = field(default_factory=dict)  # source id -> graded claim ids
     claims_by_worth: list[int] = field(default_factory=list)  # claims.rowid, most check-worthy first
     story_order: list[str] = field(default_factory=list)  # story ids, largest first
     credibility: Counter[int] = field(default_factory=Counter)
@@ -71,8 +72,9 @@ SOURCING_COLUMNS = (
 class Data:
     """One store opened for the UI: a connection per thread, one shared index."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, search_window: int = 5000) -> None:
         self.path = Path(path)
+        self.search_window = search_window
         if not self.path.is_file():
             raise StoreError(f"{self.path} does not exist: create it with `admiralty analyze ... --db {self.path}`")
         self._local = threading.local()
@@ -129,6 +131,13 @@ class Data:
             for claim in key.split("|"):
                 links_of[claim].append(key)
         idx.links_of = dict(links_of)
+        by_source: dict[str, list[str]] = defaultdict(list)
+        for claim, source in db.execute(
+            "SELECT id, json_extract(json, '$.source') FROM corpus_records WHERE kind = 'grade' ORDER BY ord"
+        ):
+            if source is not None:
+                by_source[source].append(claim)
+        idx.claims_of_source = dict(by_source)
         idx.claims_by_worth = [r[0] for r in db.execute(
             "SELECT rowid FROM claims ORDER BY checkworthiness DESC, rowid")]
         idx.credibility = Counter({int(k): n for k, n in db.execute(
@@ -252,10 +261,7 @@ class Data:
 
     def source_claims(self, source_id: str, limit: int) -> list[str]:
         """Claim ids graded against this source (the claims it stands behind)."""
-        rows = self.db.execute(
-            "SELECT id FROM corpus_records WHERE kind = 'grade' AND json_extract(json, '$.source') = ? "
-            "ORDER BY ord LIMIT ?", (source_id, limit))
-        return [r[0] for r in rows]
+        return self.index().claims_of_source.get(source_id, [])[:limit]
 
     def story(self, story_id: str) -> Story | None:
         data = self._record("story", story_id)
@@ -308,22 +314,38 @@ class Data:
 
     # -- search -----------------------------------------------------------------------------
 
+    def _floor(self, table: str, query: str) -> int:
+        """The smallest rowid among the newest ``search_window`` matches (0: fewer matches).
+
+        Ranking by bm25 costs time in proportion to the number of matches (a common word matches
+        most of a large store), so results are ranked among the newest ``web.search_window``
+        matches only; FTS5 walks its index newest-first to find that bound cheaply."""
+        sql = {"articles_fts": "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? "
+                               "ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+               "claims_fts": "SELECT rowid FROM claims_fts WHERE claims_fts MATCH ? "
+                             "ORDER BY rowid DESC LIMIT 1 OFFSET ?"}[table]
+        row = self.db.execute(sql, (query, max(0, self.search_window - 1))).fetchone()
+        return int(row[0]) if row else 0
+
     def search_articles(self, query: str, limit: int) -> list[dict[str, Any]]:
         try:
+            floor = self._floor("articles_fts", query)
             rows = self.db.execute(
                 "SELECT a.id, a.title, a.outlet, snippet(articles_fts, 1, char(2), char(3), ' … ', 14) "
                 "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
-                "WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts) LIMIT ?", (query, limit)).fetchall()
+                "WHERE articles_fts MATCH ? AND articles_fts.rowid >= ? ORDER BY bm25(articles_fts) LIMIT ?",
+                (query, floor, limit)).fetchall()
         except sqlite3.OperationalError as exc:
             raise SearchError(query, str(exc)) from exc
         return [{"id": r[0], "title": r[1], "outlet": r[2], "snippet": split_snippet(r[3])} for r in rows]
 
     def search_claims(self, query: str, limit: int) -> list[dict[str, Any]]:
         try:
+            floor = self._floor("claims_fts", query)
             rows = self.db.execute(
                 "SELECT c.id, c.article_id, c.text, c.checkworthiness FROM claims_fts "
-                "JOIN claims c ON c.rowid = claims_fts.rowid WHERE claims_fts MATCH ? "
-                "ORDER BY bm25(claims_fts) LIMIT ?", (query, limit)).fetchall()
+                "JOIN claims c ON c.rowid = claims_fts.rowid WHERE claims_fts MATCH ? AND claims_fts.rowid >= ? "
+                "ORDER BY bm25(claims_fts) LIMIT ?", (query, floor, limit)).fetchall()
         except sqlite3.OperationalError as exc:
             raise SearchError(query, str(exc)) from exc
         return [{"id": r[0], "article": r[1], "text": r[2], "checkworthiness": r[3]} for r in rows]
