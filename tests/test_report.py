@@ -36,3 +36,27 @@ def test_segments_cut_at_code_points_across_emoji() -> None:
     marked = [p for p in parts if "marker" in p.classes]
     assert [p.text for p in marked] == ["Kiev"]
     assert all("claim" in p.classes for p in parts if p.text in ("Kiev", " said 😀 yes."))
+
+
+def test_report_story_view_graph_timeline_and_csp(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import base64
+    import hashlib
+    import re
+
+    from admiralty.cli.export import load_document
+    from admiralty.store import Store
+    from test_web import build_store
+
+    ids = build_store(tmp_path / "r.db")
+    with Store(tmp_path / "r.db") as store:
+        html = render_report(load_document(store))
+    story = html[html.index(f'id="story-{ids["story"]}"'):html.index('<section id="articles">')]
+    assert "who says what, who is silent" in story and 'class="silent"' in story
+    assert "+1 copy" in story  # the reprint is drawn with its origin, not as a second outlet
+    assert story.count('class="gnode gvoice"') == 2 and 'class="timeline"' in story
+    assert "<script>alert" not in html and "<img src=x" not in html
+    # the CSP allows exactly the report's own inline script, by hash
+    csp = re.search(r"script-src ('sha256-[^']+')", html).group(1)  # type: ignore[union-attr]
+    script = html[html.rindex("<script>") + len("<script>"):html.rindex("</script>")]
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    assert csp == f"'sha256-{digest}'"

@@ -161,7 +161,7 @@ def render_report(doc: Document, config: Config | None = None) -> str:
     # The script is the package's own file (never article data): it goes in as written, and the
     # CSP allows exactly it by hash.
     return environment().get_template("report.html.j2").render(
-        script=Markup(script), script_hash=script_hash, **context
+        script=Markup(script), script_hash=Markup(script_hash), **context
     )
 
 
