@@ -25,8 +25,14 @@ def run(text: str, resources, attributions=(), published=None) -> Article:  # ty
     return find_claims(article, doc, resources)
 
 
+_SEEDS: dict[str, Article] = {}
+
+
 def seed(seeds: Path, name: str, resources) -> Article:  # type: ignore[no-untyped-def]
-    return run((seeds / name).read_text("utf-8"), resources)
+    """A seed article through the claims stage (parsed once per test session)."""
+    if name not in _SEEDS:
+        _SEEDS[name] = run((seeds / name).read_text("utf-8"), resources)
+    return _SEEDS[name]
 
 
 def claim_with(article: Article, needle: str):  # type: ignore[no-untyped-def]

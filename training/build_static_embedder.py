@@ -12,12 +12,13 @@ What it does, and why (see src/admiralty/models/static_minilm.md for the measure
    of a contextless token table carry little sentence meaning; PCA keeps the rest compact).
 3. Each token is weighted by smooth inverse frequency ``a / (a + p(token))`` with ``p`` counted
    on real news and debate text from ``../shared/data`` (frequent function pieces fade out).
-4. The table and a linear map into MiniLM's 384-d space are tuned together (Adam, cosine loss,
-   ``--epochs``) so that the projected mean of a sentence's rows points where MiniLM's own vector
-   for that sentence points, on ~41,000 real sentences; the epoch best on held-out sentences wins.
+4. Optionally (``--epochs N``; not in the shipped model, see the model card) the table and a
+   linear map into MiniLM's 384-d space are tuned together (Adam, cosine loss) so that the
+   projected mean of a sentence's rows points where MiniLM's own vector for that sentence
+   points; the epoch best on held-out sentences wins.
 5. The table is stored as int8 with one float scale per row (``static_minilm.npz``), a few MB.
 
-At run time a sentence vector is the projected mean of its tokens' rows, L2-normalised: thousands
+At run time a sentence vector is the (projected) mean of its tokens' rows, L2-normalised: thousands
 of sentences per second on one core, against 150-350 for the transformer itself.
 
 The script also reports how closely the static vectors follow MiniLM's own sentence vectors on
@@ -173,10 +174,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dims", type=int, default=256)
     ap.add_argument("--sif", type=float, default=1e-3, help="the a of a / (a + p(token))")
-    ap.add_argument("--epochs", type=int, default=6, help="epochs of tuning towards MiniLM (0: none)")
+    ap.add_argument("--epochs", type=int, default=0,
+                    help="epochs of tuning towards MiniLM (0, the shipped model: none)")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--eval-sentences", type=int, default=2000)
-    ap.add_argument("--fit-sentences", type=int, default=16000,
+    ap.add_argument("--fit-sentences", type=int, default=0,
                     help="sentences MiniLM encodes as tuning targets (0: all ~41,000; slower)")
     ap.add_argument("--cache", type=Path, default=None, help="cache dir for teacher vectors")
     ap.add_argument("--out", type=Path, default=OUT)
@@ -225,11 +227,11 @@ def main() -> None:
     if cache is not None and cache.exists():
         teacher = np.load(cache)
     else:
-        teacher = teacher_vectors(path, held + fit)
+        teacher = teacher_vectors(path, held + (fit if args.epochs > 0 else []))
         if cache is not None:
             cache.parent.mkdir(parents=True, exist_ok=True)
             np.save(cache, teacher)
-    ref, fit_target = teacher[: len(held)], teacher[len(held) :]
+    ref, fit_target = teacher[: len(held)], teacher[len(held) :]  # no fit targets without tuning
     print(f"teacher vectors {teacher.shape} in {time.perf_counter() - t0:.0f} s")
 
     def encode(tab: np.ndarray, proj: np.ndarray | None, rows: list[list[int]]) -> np.ndarray:
