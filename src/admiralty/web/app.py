@@ -88,7 +88,9 @@ def create_app(db: str | Path, config: Config | None = None, *,
     ``allowed_hosts`` are the host names (without port) a request's ``Host`` may carry; pass the
     address you bind to when it is not loopback."""
     config = config or Config.default()
-    data = Data(db, search_window=int(config["web.search_window"]))
+    data = Data(db, search_window=int(config["web.search_window"]),
+                overview_window=int(config["web.overview_window"]))
+    data.index()  # build the in-memory index now, not on the first request
     page_size = int(config["web.page_size"])
     search_limit = int(config["web.search_limit"])
     default_reviewer = str(config["web.reviewer"]) or os_user()
@@ -102,7 +104,7 @@ def create_app(db: str | Path, config: Config | None = None, *,
     env.globals.update(
         url=_url, colours=views.SOURCING_COLOURS, reliability_words=RELIABILITY_WORDS,
         credibility_words=CREDIBILITY_WORDS, token=token, reviewer=default_reviewer,
-        link_values=reviews.LINK_VALUES, db_name=Path(db).name,
+        link_values=reviews.LINK_VALUES, db_name=Path(db).name, overview_window=int(config["web.overview_window"]),
     )
 
     app = FastAPI(title="admiralty", docs_url=None, redoc_url=None, openapi_url=None)
@@ -207,7 +209,7 @@ def create_app(db: str | Path, config: Config | None = None, *,
     def articles(request: Request) -> Response:
         as_json = request.url.path.endswith(".json")
         outlet = request.query_params.get("outlet") or None
-        total = (data.store.count("articles") if outlet is None else int(data.db.execute(
+        total = (data.counts()["articles"] if outlet is None else int(data.db.execute(
             "SELECT count(*) FROM articles WHERE outlet = ?", (outlet,)).fetchone()[0]))
         p = pages(total, _page_param(request))
         rows = data.article_list(p["offset"], page_size, outlet)
@@ -226,7 +228,7 @@ def create_app(db: str | Path, config: Config | None = None, *,
     @app.get("/sources.json")
     def sources(request: Request) -> Response:
         as_json = request.url.path.endswith(".json")
-        total = int(data.db.execute("SELECT count(*) FROM corpus_records WHERE kind = 'source'").fetchone()[0])
+        total = data.counts().get("source", 0)
         p = pages(total, _page_param(request))
         rows = data.source_list(p["offset"], page_size)
         return respond(request, as_json, "sources.html.j2", {"rows": rows, "p": p}, {"sources": rows, **p})
@@ -299,11 +301,11 @@ def create_app(db: str | Path, config: Config | None = None, *,
         if s is None:
             raise PageError(404, f"no source {sid!r} in this store")
         claim_ids = data.source_claims(sid, page_size)
-        claims_ = [x for x in (data.claim(cid) for cid in claim_ids) if x is not None]
+        claims_ = data.claim_rows(claim_ids)
         grades = data.grades(claim_ids)
         src_reviews = data.reviews("source", sid)
         shown, last = reviews.effective(s.reliability, src_reviews)
-        payload = {"source": s, "claims": [c for c, _ in claims_], "reviews": src_reviews,
+        payload = {"source": s, "claims": claims_, "reviews": src_reviews,
                    "effective_reliability": shown}
         return respond(request, as_json, "source.html.j2",
                        {"s": s, "claims": claims_, "grades": grades, "reviews": src_reviews, "shown": shown,

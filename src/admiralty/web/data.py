@@ -44,6 +44,8 @@ class Index:
     links_of: dict[str, list[str]] = field(default_factory=dict)  # claim id -> link keys "a|b"
     claims_of_source: dict[str, list[str]] = field(default_factory=dict)  # source id -> graded claim ids
     claims_by_worth: list[int] = field(default_factory=list)  # claims.rowid, most check-worthy first
+    article_rowids: list[int] = field(default_factory=list)  # articles.rowid in storage order
+    counts: dict[str, int] = field(default_factory=dict)
     story_order: list[str] = field(default_factory=list)  # story ids, largest first
     credibility: Counter[int] = field(default_factory=Counter)
     reliability: Counter[str] = field(default_factory=Counter)
@@ -72,9 +74,10 @@ SOURCING_COLUMNS = (
 class Data:
     """One store opened for the UI: a connection per thread, one shared index."""
 
-    def __init__(self, path: str | Path, search_window: int = 5000) -> None:
+    def __init__(self, path: str | Path, search_window: int = 5000, overview_window: int = 5000) -> None:
         self.path = Path(path)
         self.search_window = search_window
+        self.overview_window = overview_window
         if not self.path.is_file():
             raise StoreError(f"{self.path} does not exist: create it with `admiralty analyze ... --db {self.path}`")
         self._local = threading.local()
@@ -132,24 +135,32 @@ class Data:
                 links_of[claim].append(key)
         idx.links_of = dict(links_of)
         by_source: dict[str, list[str]] = defaultdict(list)
-        for claim, source in db.execute(
-            "SELECT id, json_extract(json, '$.source') FROM corpus_records WHERE kind = 'grade' ORDER BY ord"
+        credibility: Counter[int] = Counter()
+        for claim, source, cred in db.execute(
+            "SELECT id, json_extract(json, '$.source'), json_extract(json, '$.credibility') FROM corpus_records "
+            "WHERE kind = 'grade' ORDER BY ord"
         ):
             if source is not None:
                 by_source[source].append(claim)
+            if cred is not None:
+                credibility[int(cred)] += 1
         idx.claims_of_source = dict(by_source)
+        idx.credibility = credibility
         idx.claims_by_worth = [r[0] for r in db.execute(
             "SELECT rowid FROM claims ORDER BY checkworthiness DESC, rowid")]
-        idx.credibility = Counter({int(k): n for k, n in db.execute(
-            "SELECT json_extract(json, '$.credibility'), count(*) FROM corpus_records "
-            "WHERE kind = 'grade' GROUP BY 1") if k is not None})
+        idx.article_rowids = [r[0] for r in db.execute("SELECT rowid FROM articles ORDER BY rowid")]
+        idx.counts = {"articles": len(idx.article_rowids), "claims": len(idx.claims_by_worth),
+                      "reviews": int(db.execute("SELECT count(*) FROM reviews").fetchone()[0])}
+        for kind, n in db.execute("SELECT kind, count(*) FROM corpus_records GROUP BY kind"):
+            idx.counts[str(kind)] = int(n)
         idx.reliability = Counter({str(k): n for k, n in db.execute(
             "SELECT json_extract(json, '$.reliability'), count(*) FROM corpus_records "
             "WHERE kind = 'source' GROUP BY 1") if k is not None})
         cols = ", ".join(f"sum(json_extract(record_json, '$.sourcing.{attr}'))" for _, attr in SOURCING_COLUMNS)
+        newest = idx.article_rowids[-self.overview_window:] if self.overview_window else idx.article_rowids
         for row in db.execute(
             f"SELECT coalesce(outlet, 'unknown outlet'), {cols} FROM articles "
-            "WHERE status = 'analysed' GROUP BY 1"
+            "WHERE status = 'analysed' AND rowid >= ? GROUP BY 1", (newest[0] if newest else 0,)
         ):
             idx.sourcing[row[0]] = Counter({name: int(v or 0) for (name, _), v in zip(SOURCING_COLUMNS, row[1:],
                                                                                         strict=True)})
@@ -158,11 +169,7 @@ class Data:
     # -- counts ----------------------------------------------------------------------------
 
     def counts(self) -> dict[str, int]:
-        db = self.db
-        out = {t: self.store.count(t) for t in ("articles", "claims", "reviews")}
-        for kind, n in db.execute("SELECT kind, count(*) FROM corpus_records GROUP BY kind"):
-            out[str(kind)] = int(n)
-        return out
+        return dict(self.index().counts)
 
     # -- articles ---------------------------------------------------------------------------
 
@@ -181,8 +188,10 @@ class Data:
     def article_list(self, offset: int, limit: int, outlet: str | None = None) -> list[dict[str, Any]]:
         cols = "id, title, outlet, published, status, language, input"
         if outlet is None:
+            rowids = self.index().article_rowids[offset: offset + limit]
+            marks = ",".join("?" * len(rowids))
             rows = self.db.execute(
-                f"SELECT {cols} FROM articles ORDER BY rowid LIMIT ? OFFSET ?", (limit, offset))
+                f"SELECT {cols} FROM articles WHERE rowid IN ({marks}) ORDER BY rowid", rowids)
         else:
             rows = self.db.execute(
                 f"SELECT {cols} FROM articles WHERE outlet = ? ORDER BY rowid LIMIT ? OFFSET ?",
@@ -258,6 +267,18 @@ class Data:
         rows = self.db.execute(
             "SELECT json FROM corpus_records WHERE kind = 'source' ORDER BY ord LIMIT ? OFFSET ?", (limit, offset))
         return [from_json(Source, json.loads(r[0])) for r in rows]
+
+    def claim_rows(self, claim_ids: list[str]) -> list[dict[str, Any]]:
+        """Claims with their article's outlet and title, from the claims table (no article JSON)."""
+        if not claim_ids:
+            return []
+        marks = ",".join("?" * len(claim_ids))
+        rows = self.db.execute(
+            "SELECT c.id, c.article_id, c.text, c.checkworthiness, a.outlet, a.title FROM claims c "
+            f"JOIN articles a ON a.id = c.article_id WHERE c.id IN ({marks})", claim_ids).fetchall()
+        order = {cid: n for n, cid in enumerate(claim_ids)}
+        keys = ("id", "article", "text", "checkworthiness", "outlet", "title")
+        return sorted((dict(zip(keys, r, strict=True)) for r in rows), key=lambda r: order[r["id"]])
 
     def source_claims(self, source_id: str, limit: int) -> list[str]:
         """Claim ids graded against this source (the claims it stands behind)."""
