@@ -103,28 +103,29 @@ def load_articles(work: Path) -> list[Any]:
         return list(store.articles())
 
 
-def step_corpus(work: Path, stages: str) -> None:
-    """Run the corpus stages over the stored articles; cache the result as JSON."""
-    from admiralty.corpus import analyse_corpus
-    from admiralty.model import CorpusResult, to_json
+def step_corpus(work: Path, stages: str, overrides: list[str]) -> None:
+    """Run the corpus stages over the stored articles (``corpus.full.json``), or with ``grade``
+    only the sources and grade stages over the cached copies / stories / links; the result the
+    report reads is ``corpus.json``."""
+    from admiralty.config import Config
+    from admiralty.corpus import CorpusPlan, analyse_corpus
+    from admiralty.corpus.grade import Grades
+    from admiralty.corpus.sources import Sources
+    from admiralty.model import CorpusResult, from_json, to_json
     from admiralty.resources import Resources
 
-    res = Resources()
+    res = Resources(Config.load(overrides=overrides))
     articles = load_articles(work)
     t0 = time.time()
-    if stages == "grade" and (work / "corpus.json").exists():
-        # Re-grade only: reuse the cached copies / stories / links.
-        from admiralty.corpus import CorpusPlan
-        from admiralty.corpus.grade import Grades
-        from admiralty.corpus.sources import Sources
-        from admiralty.model import from_json
-
-        cached = from_json(CorpusResult, json.loads((work / "corpus.json").read_text("utf-8")))
+    full = work / "corpus.full.json"
+    if stages == "grade":
+        cached = from_json(CorpusResult, json.loads(full.read_text("utf-8")))
         keep = CorpusResult(copies=cached.copies, stories=cached.stories, claim_links=cached.claim_links)
         result = _rerun(articles, res, CorpusPlan((Sources(), Grades())), keep)
     else:
         result = analyse_corpus(articles, res)
-    print(f"corpus stages over {len(articles)} articles in {time.time() - t0:.0f} s", file=sys.stderr)
+        full.write_text(json.dumps(to_json(result), ensure_ascii=False), "utf-8")
+    print(f"corpus stages ({stages}) over {len(articles)} articles in {time.time() - t0:.0f} s", file=sys.stderr)
     (work / "corpus.json").write_text(json.dumps(to_json(result), ensure_ascii=False), "utf-8")
 
 
@@ -172,8 +173,13 @@ def step_report(work: Path, sample: int, seed: int, as_json: bool) -> dict[str, 
     for link in result.claim_links:
         links[link.claims[0]].append(link)
         links[link.claims[1]].append(link)
-    for level in (1, 5):
-        pool = sorted((g for g in result.grades if g.credibility == level), key=lambda g: g.claim)
+    pools = {
+        "1": [g for g in result.grades if g.credibility == 1],
+        "5": [g for g in result.grades if g.credibility == 5],
+        "tension": [g for g in result.grades if any(r.rule == "tension.noted" for r in g.reasons)],
+    }
+    for level, chosen in pools.items():
+        pool = sorted(chosen, key=lambda g: g.claim)
         picked = rng.sample(pool, min(sample, len(pool)))
         rows = []
         for g in picked:
@@ -186,14 +192,26 @@ def step_report(work: Path, sample: int, seed: int, as_json: bool) -> dict[str, 
                                "claim": oclaim.text})
             rows.append({"claim": g.claim, "outlet": art.outlet, "text": claim.text,
                          "reasons": [r.text for r in g.reasons], "links": others})
-        samples[str(level)] = rows
+        samples[level] = rows
     outlets = {}
     fact = baly_factuality()
+    record: dict[str, Counter[str]] = defaultdict(Counter)
+    for g in result.grades:
+        outlet = articles[g.claim.split(":")[0]].outlet or "?"
+        record[outlet]["claims"] += 1
+        record[outlet]["confirmed"] += g.independent_confirmations > 0
+        record[outlet]["contradicted"] += g.contradictions > 0
+        record[outlet]["tension"] += any(r.rule == "tension.noted" for r in g.reasons)
     for s in result.sources:
         if s.kind == "outlet" and s.name in BALY_DOMAINS:
+            r = record[s.name]
             outlets[s.name] = {"reliability": s.reliability,
                                "baly_factuality": fact.get(BALY_DOMAINS[s.name]),
-                               "reasons": [r.text for r in s.reasons]}
+                               "claims": r["claims"],
+                               "confirmed_share": round(r["confirmed"] / max(1, r["claims"]), 4),
+                               "tension_share": round(r["tension"] / max(1, r["claims"]), 4),
+                               "contradicted_share": round(r["contradicted"] / max(1, r["claims"]), 4),
+                               "reasons": [x.text for x in s.reasons]}
     report = {
         "articles": len(articles),
         "claims": len(claims),
@@ -216,9 +234,11 @@ def step_report(work: Path, sample: int, seed: int, as_json: bool) -> dict[str, 
         for o, c in report["by_outlet"].items():
             print(f"  {o:24s} {c}")
         for o, v in outlets.items():
-            print(f"  {o:24s} reliability {v['reliability']}  Baly factuality {v['baly_factuality']}")
+            print(f"  {o:24s} reliability {v['reliability']}  Baly factuality {v['baly_factuality']}  "
+                  f"claims {v['claims']}  confirmed {v['confirmed_share']:.3f}  "
+                  f"tension {v['tension_share']:.3f}  contradicted {v['contradicted_share']:.3f}")
         for level, rows in samples.items():
-            print(f"\n=== {len(rows)} random grade-{level} claims ===")
+            print(f"\n=== {len(rows)} random claims: {level} ===")
             for n, row in enumerate(rows, 1):
                 print(f"[{n}] {row['claim']} ({row['outlet']}): {row['text']}")
                 for link in row["links"]:
@@ -233,13 +253,15 @@ def main() -> None:
     ap.add_argument("--sample", type=int, default=30)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--set", dest="overrides", action="append", default=[], metavar="SECTION.KEY=VALUE",
+                    help="config override for the corpus / regrade steps")
     args = ap.parse_args()
     if args.step in ("analyse", "all") and not (args.work / "store.db").exists():
         step_analyse(args.work)
     if args.step in ("corpus", "all"):
-        step_corpus(args.work, "all")
+        step_corpus(args.work, "all", args.overrides)
     if args.step == "regrade":
-        step_corpus(args.work, "grade")
+        step_corpus(args.work, "grade", args.overrides)
     if args.step in ("report", "all"):
         step_report(args.work, args.sample, args.seed, args.json)
 

@@ -128,7 +128,7 @@ def _signature(result: Any) -> tuple[Any, ...]:
     )
 
 
-@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 10_000), partitions=st.integers(1, 4))
 def test_grades_do_not_depend_on_order_or_partitioning(doc: Document, resources, seed: int,  # type: ignore[no-untyped-def]
                                                        partitions: int) -> None:

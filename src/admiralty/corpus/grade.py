@@ -439,6 +439,8 @@ class Corpus:
             "contradictions": n_contra,
             "tensions": len(noted),
             "confirmed_min_origins": g.confirmed_min,
+            "confirming_origins": {self._origin_name(o): cs for o, cs in sorted(confirm.items())},
+            "contradicting_origins": {self._origin_name(o): cs for o, cs in sorted(contradict.items())},
         }, [cid, *ids(confirm), *ids(contradict), *ids(noted)],
             f"{credibility} ({CREDIBILITY_WORDS[credibility]}): {text}")
         # The sourcing the analyst needs to see, whatever rule fired.
