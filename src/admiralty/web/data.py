@@ -4,8 +4,8 @@ Every query is parameterised (article text, ids and search strings never become 
 id use the store's keys (``articles.id``, ``claims.id``, ``corpus_records (kind, id)``), so a page
 costs a few indexed reads whatever the size of the store. What no key answers (which stories hold
 an article, which links touch a claim, claims ordered by check-worthiness) is indexed in memory
-once per *generation* of the store file: the index is rebuilt when the database or its WAL file
-changes (a new ``admiralty analyze`` run, a review), and is otherwise shared by every request.
+once per *generation* of the store: the index is rebuilt when a new ``admiralty analyze`` run
+or new articles arrive (``_generation``), and is otherwise shared by every request.
 """
 
 from __future__ import annotations
@@ -52,16 +52,19 @@ class Index:
     sourcing: dict[str, Counter[str]] = field(default_factory=dict)
 
 
-def _generation(path: Path) -> tuple[int, ...]:
-    out: list[int] = []
-    for p in (path, path.with_name(path.name + "-wal")):
-        try:
-            st = p.stat()
-        except OSError:
-            out += [0, 0]
-            continue
-        out += [st.st_mtime_ns, st.st_size]
-    return tuple(out)
+def _generation(path: Path, db: sqlite3.Connection) -> tuple[int, ...]:
+    """What identifies the store's analysed content: the file, its newest article and its newest
+    run (every ``admiralty analyze`` adds one, and rewrites the corpus records). Reviews do not
+    count: rebuilding the index after each review would cost seconds on a large store; what a
+    review changes (a grade's status, a removed link) is read from the records themselves, and
+    only the overview's credibility counts wait for the next run."""
+    try:
+        inode = path.stat().st_ino
+    except OSError:
+        inode = 0
+    (articles,) = db.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()
+    (runs,) = db.execute("SELECT coalesce(max(id), 0) FROM runs").fetchone()
+    return (inode, int(articles), int(runs))
 
 
 SOURCING_COLUMNS = (
@@ -100,7 +103,7 @@ class Data:
     # -- the in-memory index ---------------------------------------------------------------
 
     def index(self) -> Index:
-        gen = _generation(self.path)
+        gen = _generation(self.path, self.db)
         current = self._index
         if current is not None and current.generation == gen:
             return current
