@@ -25,7 +25,13 @@ def _store_option() -> Any:
 
 @click.group("narratives")
 def command() -> None:
-    """Known narratives: import them, then find the claims that repeat one."""
+    """Known narratives: import them, then find the claims that repeat one.
+
+    \b
+    Example:
+      admiralty narratives import ../shared/data/euvsdisinfo_cases/posts.csv
+      admiralty narratives match analysis.json
+    """
 
 
 @command.command("import")
@@ -64,6 +70,10 @@ def match_command(inputs: tuple[str, ...], store: str, config: Config) -> None:
 
     INPUTS are admiralty/1 JSON documents (from `admiralty analyze --format json`), whose claims
     are matched, or text files with one claim per line.
+
+    \b
+    Example:
+      admiralty narratives match analysis.json --narratives narratives.admiralty.npz
     """
     from ..corpus.narratives import NarrativeSet, match
     from ..resources import Resources
