@@ -45,6 +45,12 @@ class MarkerEntry:
     phrase: str
     pattern: re.Pattern[str]
 
+    @property
+    def key(self) -> str:
+        """A lower-case word every match must contain (a cheap pre-filter before the regex)."""
+        words = re.findall(r"\w+", self.phrase.lower())
+        return max(words, key=len) if words else ""
+
 
 def phrase_pattern(phrase: str) -> re.Pattern[str]:
     """The regular expression of one marker phrase (see the module docstring)."""
@@ -92,7 +98,10 @@ def marker_entries(res: Resources) -> list[MarkerEntry]:
 def find(text: str, entries: Iterable[MarkerEntry]) -> list[Marker]:
     """Every marker in ``text``, longest first within a set, sorted by offset."""
     cands = []
+    lowered = text.lower()
     for entry in entries:
+        if entry.key not in lowered:
+            continue
         for m in entry.pattern.finditer(text):
             if m.end() > m.start():
                 cands.append((m.start(), m.end(), entry))
