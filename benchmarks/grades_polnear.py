@@ -202,11 +202,16 @@ def step_report(work: Path, sample: int, seed: int, as_json: bool) -> dict[str, 
         record[outlet]["confirmed"] += g.independent_confirmations > 0
         record[outlet]["contradicted"] += g.contradictions > 0
         record[outlet]["tension"] += any(r.rule == "tension.noted" for r in g.reasons)
-    for s in result.sources:
-        if s.kind == "outlet" and s.name in BALY_DOMAINS:
-            r = record[s.name]
-            outlets[s.name] = {"reliability": s.reliability,
-                               "baly_factuality": fact.get(BALY_DOMAINS[s.name]),
+    by_registry = {"breitbart": "Breitbart", "huffpost": "HuffPost", "nyt": "The New York Times",
+                   "politico": "Politico", "usatoday": "USA Today", "wapo": "The Washington Post",
+                   "westernjournal": "Western Journal"}
+    # The outlet's own entry (named as its articles name it) before any mention of it.
+    for s in sorted(result.sources, key=lambda s: s.name not in by_registry.values()):
+        name = by_registry.get((s.registry or {}).get("id", ""))
+        if s.kind == "outlet" and name is not None and name not in outlets:
+            r = record[name]
+            outlets[name] = {"reliability": s.reliability,
+                               "baly_factuality": fact.get(BALY_DOMAINS[name]),
                                "claims": r["claims"],
                                "confirmed_share": round(r["confirmed"] / max(1, r["claims"]), 4),
                                "tension_share": round(r["tension"] / max(1, r["claims"]), 4),

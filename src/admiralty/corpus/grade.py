@@ -19,7 +19,11 @@ How it works (``query``, after copies, stories, links and sources):
 
    ====  =====================  ====================================================================
    1     ``confirmed``          confirmed by >= ``confirmed_min_origins`` other independent origins,
-                                and not contradicted by a more reliable one
+                                and not contradicted by a more reliable one (only a fact of
+                                ``confirmable_types`` is confirmed; a confirming link that carries a
+                                ``confirm_blockers`` reason, states other numbers, or shares no named
+                                entity or number with it does not count; a claim about who did not
+                                answer the outlet is not confirmable)
    5     ``contradicted``       contradicted by an origin at least ``contradiction_min_reliability``
                                 and more reliable than the claim's source, not outweighed by
                                 confirmations
@@ -91,6 +95,8 @@ class ClaimFacts:
     source_ref: str | None
     source_kind: str | None
     source_text: str | None
+    numbers: tuple[str, ...] = ()
+    about_response: bool = False  # holds a cue like "did not respond" / "declined to comment"
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +116,14 @@ def _text_key(text: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", text.lower()).split())
 
 
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _numbers(text: str) -> tuple[str, ...]:
+    """The numbers a claim states ("1,200" and "1200" read the same)."""
+    return tuple(sorted({m.group().replace(",", "") for m in _NUMBER.finditer(text)}))
+
+
 def nonconfirmation_cue(article: Article, res: Resources) -> str | None:
     """The first "unconfirmed" sourcing cue that speaks of confirmation or verification."""
     stems = res.cached("grade:nonconfirmation",
@@ -123,13 +137,16 @@ def nonconfirmation_cue(article: Article, res: Resources) -> str | None:
 def article_facts(article: Article, res: Resources) -> ArticleFacts:
     by_id = {a.id: a for a in article.attributions}
     claims = []
+    silences = [(q.start, q.end) for q in article.sourcing.cues if q.kind in ("unconfirmed", "denied")]
     for c in article.claims:
         att = by_id.get(c.attribution or "")
         src = att.source if att is not None else None
         claims.append(ClaimFacts(c.id, _text_key(c.text), c.type, c.certainty,
                                  src.ref if src is not None else None,
                                  src.kind if src is not None else None,
-                                 src.text if src is not None else None))
+                                 src.text if src is not None else None,
+                                 _numbers(c.text),
+                                 any(s < c.end and c.start < e for s, e in silences)))
     refs = sorted({(a.source.ref, a.source.kind, a.source.text) for a in article.attributions
                    if a.source is not None and a.source.ref})
     return ArticleFacts(article.outlet, nonconfirmation_cue(article, res), tuple(claims), tuple(refs))
@@ -146,6 +163,10 @@ class GradeSettings:
     contradiction_min: str
     tension_rules: frozenset[str]
     tension_doubtful: bool
+    confirm_blockers: frozenset[str]
+    confirmable_types: frozenset[str]
+    confirm_needs_shared: bool
+    restates_min_words: int
     possible_reliability: frozenset[str]
     on_record: frozenset[str]
     unjudged_types: frozenset[str]
@@ -165,6 +186,10 @@ class GradeSettings:
             contradiction_min=str(c["grading.contradiction_min_reliability"]).upper(),
             tension_rules=frozenset(c["grading.tension_rules"]),
             tension_doubtful=bool(c["grading.tension_makes_doubtful"]),
+            confirm_blockers=frozenset(c["grading.confirm_blockers"]),
+            confirmable_types=frozenset(c["grading.confirmable_types"]),
+            confirm_needs_shared=bool(c["grading.confirm_needs_shared"]),
+            restates_min_words=int(c["grading.restates_min_words"]),
             possible_reliability=frozenset(str(x).upper() for x in c["grading.possible_reliability"]),
             on_record=frozenset(c["grading.on_record_kinds"]),
             unjudged_types=frozenset(c["grading.unjudged_types"]),
@@ -203,6 +228,8 @@ class Link:
     outlet: str | None
     source: str | None
     tension: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+    shared: bool = True  # the two claims share a named entity
 
 
 class Corpus:
@@ -224,8 +251,10 @@ class Corpus:
             a, b = link.claims
             if a in self.claims and b in self.claims:
                 tension = tuple(sorted({r.rule for r in link.reasons if r.rule in g.tension_rules}))
-                self.links[a].append(self._link(b, link.relation, tension))
-                self.links[b].append(self._link(a, link.relation, tension))
+                notes = tuple(sorted({r.rule for r in link.reasons}))
+                shared = any(r.params.get("shared_entities") for r in link.reasons if r.rule == "match.similarity")
+                self.links[a].append(self._link(b, link.relation, tension, notes, shared))
+                self.links[b].append(self._link(a, link.relation, tension, notes, shared))
         self._twins()
         by_text: dict[str, list[str]] = defaultdict(list)
         for cid in sorted(self.claims):
@@ -273,9 +302,11 @@ class Corpus:
             if self.author.get(aid):
                 self.origin_names[self.origin[aid]] = str(self.author[aid])
 
-    def _link(self, other: str, relation: str, tension: tuple[str, ...]) -> Link:
+    def _link(self, other: str, relation: str, tension: tuple[str, ...], notes: tuple[str, ...] = (),
+              shared: bool = True) -> Link:
         aid = self.claims[other][0]
-        return Link(other, relation, self.origin[aid], self.author.get(aid), self.claim_source(other), tension)
+        return Link(other, relation, self.origin[aid], self.author.get(aid), self.claim_source(other), tension,
+                    notes, shared)
 
     def _twins(self) -> None:
         """A copy's claim takes the links of the same claim in its group's origin article."""
@@ -314,8 +345,19 @@ class Corpus:
                     out["same_origin"][lk.origin].append(lk.other)
                 continue
             if lk.relation in self.g.confirm_relations:
+                other_numbers = self.claims[lk.other][1].numbers
                 if not self.g.same_source_confirms and own_source and lk.source == own_source:
                     out["same_source"][lk.origin].append(lk.other)
+                shared_number = bool(set(facts.numbers) & set(other_numbers))
+                specific = (lk.shared or shared_number
+                            or (lk.relation == "restates"
+                                and len(facts.text_key.split()) >= self.g.restates_min_words))
+                if (set(lk.notes) & self.g.confirm_blockers
+                        or (facts.numbers and other_numbers and not shared_number)
+                        or (self.g.confirm_needs_shared and not specific)):
+                    out["not_confirming"][lk.origin].append(lk.other)
+                elif facts.type not in self.g.confirmable_types or facts.about_response:
+                    out["repeated"][lk.origin].append(lk.other)
                 else:
                     out["confirm"][lk.origin].append(lk.other)
             elif lk.relation in self.g.contradict_relations:
@@ -355,7 +397,18 @@ class Corpus:
                         ev[sid].contradicted.add(c.id)
                     elif e.get("tension"):
                         ev[sid].tension.add(c.id)
-        return [assess(base[sid], ev[sid], self.registry, self.rs) for sid in sorted(base)]
+        two_sided = self.contradictions_observable()
+        return [assess(base[sid], ev[sid], self.registry, self.rs, two_sided) for sid in sorted(base)]
+
+    def contradictions_observable(self) -> bool:
+        """Whether this corpus can show a claim wrong: a contradiction link exists (machine or
+        reviewed), the links stage may emit one at its measured precision, or tensions count."""
+        c = self.res.config
+        if any(lk.relation in self.g.contradict_relations for lks in self.links.values() for lk in lks):
+            return True
+        if float(c["links.contradiction_precision"]) >= float(c["links.contradicts_min_precision"]):
+            return True
+        return self.rs.tension_weight > 0
 
     # -- grades -------------------------------------------------------------------------------
 
@@ -454,6 +507,17 @@ class Corpus:
             reason("tension.noted", {"origins": sorted(noted)}, ids(noted),
                    f"In tension with {origins_text(noted)}, but a tension is not a contradiction "
                    "(its precision is not established), so it does not lower the grade.")
+        if e.get("not_confirming"):
+            reason("independence.not_confirming", {"origins": sorted(e["not_confirming"])},
+                   ids(e["not_confirming"]),
+                   "Similar claims that do not confirm it (other numbers, places or quantities, or "
+                   "nothing specific in common): "
+                   f"{origins_text(e['not_confirming'])}.")
+        if e.get("repeated"):
+            what = "says who did not answer this outlet" if facts.about_response else f"is {_a(facts.type)}"
+            reason("independence.repeated", {"origins": sorted(e["repeated"])}, ids(e["repeated"]),
+                   f"Also said in other origins, which shows it was said, not that it is true "
+                   f"(it {what}): {origins_text(e['repeated'])}.")
         if e.get("same_source"):
             reason("independence.same_source", {"origins": sorted(e["same_source"])}, ids(e["same_source"]),
                    "Also reported by other origins relaying the same source, which is one source, not "

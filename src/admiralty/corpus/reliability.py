@@ -15,7 +15,10 @@ For each entry of the ``sources`` block:
    ``n0`` (``prior_strength``) gives ``(m0 n0 + c) / (n0 + c + k + w t)``, read back as a letter
    through ``letter_floor``. The record moves a prior only from ``min_evidence`` claims of
    evidence; a source with no prior gets a letter only from ``min_evidence_unrated`` claims, and
-   never better than ``track_record_best`` (being echoed is not being accurate).
+   never better than ``track_record_best`` (being echoed is not being accurate). When the corpus
+   cannot show a source wrong at all (no ``contradicts`` link, none can be emitted at the links
+   stage's measured precision, and tensions weigh nothing), the record is one-sided: it is
+   reported and moves nothing.
 
 Everything is computed in one pass from what the corpus stages before it produced (claim links,
 copies) -- never from the claim grades this feeds, so there is no cycle. An analyst's review
@@ -125,8 +128,12 @@ def identity_reason(outlet: Outlet) -> Reason:
               f"Registry entry {outlet.name}: {facts}.")
 
 
-def assess(source: Source, ev: Evidence, registry: Registry, s: Settings) -> Source:
-    """The source with its registry entry, reliability letter and reasons."""
+def assess(source: Source, ev: Evidence, registry: Registry, s: Settings, two_sided: bool = True) -> Source:
+    """The source with its registry entry, reliability letter and reasons.
+
+    ``two_sided`` says whether the corpus can show a source being wrong (contradictions are
+    emitted, reviewed in, or tensions are weighted). When it cannot, confirmations alone would
+    only ever raise letters, so the track record is reported but moves nothing."""
     reasons: list[Reason] = []
     outlet = registry.resolve(source.name) if source.kind == "outlet" else None
     if source.kind in UNNAMED_KINDS:
@@ -147,6 +154,12 @@ def assess(source: Source, ev: Evidence, registry: Registry, s: Settings) -> Sou
     n = c + k + s.tension_weight * t
     records = ev.confirmed | ev.contradicted | ev.tension
     record = {"confirmed": c, "contradicted": k, "tension": t, "evidence": round(n, 4)}
+    if not two_sided and n:
+        reasons.append(_r("reliability.one_sided_record", record, records,
+                          f"Track record: {c} claims confirmed by independent origins, but this corpus "
+                          "cannot show a claim contradicted (no contradiction is emitted at the "
+                          "required precision), so confirmations alone move no grade."))
+        n = 0.0
     if letter0 is not None:
         m0 = s.letter_mean.get(letter0, 0.5)
         mean = (m0 * s.prior_strength + c) / (s.prior_strength + n)
