@@ -31,6 +31,7 @@ from .ingest import Ingest, hash_inputs, read_inputs, walk
 from .model import Article, CorpusResult, Document, Failure, Run
 from .pipeline import Pipeline
 from .resources import Resources
+from .review import attached
 
 _LOCAL = threading.local()
 
@@ -74,9 +75,14 @@ def _merge(states: Iterable[Any], stage_index: int) -> Any:
 
 
 def analyze_on_dask(
-    paths: Iterable[str], client: Any, config: Config | None = None, partitions: int | None = None
+    paths: Iterable[str],
+    client: Any,
+    config: Config | None = None,
+    partitions: int | None = None,
+    store: Any | None = None,
 ) -> Document:
-    """Analyse on a Dask cluster; returns the same document a local ``analyze`` would."""
+    """Analyse on a Dask cluster; returns the same document a local ``analyze`` would. With a
+    store, its reviews and imported ratings apply to the corpus stages, as in a local run."""
     import dask.bag as db
 
     config = config or Config.default()
@@ -90,13 +96,14 @@ def analyze_on_dask(
     plan: CorpusPlan = default_plan()
     local = Resources(config)
     result = CorpusResult()
-    for index, stage in enumerate(plan.stages):
-        state = analysed.reduction(
-            functools.partial(_build, stage_index=index, config=config),
-            functools.partial(_merge, stage_index=index),
-            split_every=8,
-        ).compute()
-        result = stage.query(state, result, local)
+    with attached(local, store):
+        for index, stage in enumerate(plan.stages):
+            state = analysed.reduction(
+                functools.partial(_build, stage_index=index, config=config),
+                functools.partial(_merge, stage_index=index),
+                split_every=8,
+            ).compute()
+            result = stage.query(state, result, local)
 
     probe = Pipeline(local)
     run = Run(

@@ -8,8 +8,9 @@ anonymous and unnamed sources are scoped to their article — "sources" in one a
 "sources" of another. The entry's name is the canonical name for named sources and the words of
 the text for unnamed ones.
 
-Reliability here is the baseline: ``F`` (cannot be judged) for everyone, with the reason. The
-grading issue adds the outlet registry prior and the track record.
+This stage only collects the sources: each starts at ``F`` (cannot be judged) with that reason,
+and the grade stage (``corpus/reliability.py``) replaces the letter from the outlet registry
+prior and the corpus track record.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from ..model import Article, CorpusResult, Reason, Source, SourceKind, source_id
 from ..resources import Resources
 
-VERSION = "sources.baseline/0"
+VERSION = "sources.collect/1"
 
 
 @dataclass
