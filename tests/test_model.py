@@ -90,7 +90,8 @@ def test_article_json_round_trip(article: Article) -> None:
 
 
 @given(st.lists(articles(), min_size=1, max_size=3, unique_by=lambda a: a.id))
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 def test_document_validates_and_round_trips_through_the_store(tmp_path_factory, items: list[Article]) -> None:  # type: ignore[no-untyped-def]
     reason = Reason("credibility.unjudged", "grade.test/1", {"k": 1}, (items[0].claims[0].id,), "why")
     grade = Grade(items[0].claims[0].id, None, "F", 6, 0, 0, "suggested", None, (reason,))
