@@ -91,3 +91,11 @@ def test_cues_are_exact_spans_and_body_attribution_is_not_a_credit() -> None:
     assert [c.kind for c in cues] == ["wire"]
     for c in cues:
         assert text[c.start : c.end] == c.text
+
+
+def test_credit_name_stops_at_the_end_of_its_sentence() -> None:
+    # Regression: "Republished from Coastal Wire. Read the full story ..." gave "Coastal Wire. Read the".
+    text = "Body of the story.\n\nRepublished from Coastal Wire. Read the full story at coastalwire.example"
+    outlets = [c.outlet for c in find_cues(text, 500) if c.kind == "credit"]
+    assert "Coastal Wire" in outlets
+    assert not any("Read" in o for o in outlets)

@@ -23,7 +23,10 @@ from typing import Literal
 CueKind = Literal["credit", "wire", "byline"]
 
 # A capitalised outlet name of one to five words, or a domain (RT.com, news.example.co.uk).
-_NAME = r"(?:[A-Z][\w&'.-]*(?:[ \t]+(?:of|the|and|[A-Z][\w&'.-]*)){0,4}|[a-z][\w-]*(?:\.[a-z][\w-]*)+)"
+# A name's words may hold inner dots ("RT.com", "U.S") but never end on one, so a name stops at
+# the end of its sentence ("Republished from Coastal Wire. Read the full story ...").
+_WORD = r"[A-Z](?:[\w&'-]|\.(?=\w))*"
+_NAME = rf"(?:{_WORD}(?:[ \t]+(?:of|the|and|{_WORD})){{0,4}}|[a-z][\w-]*(?:\.[a-z][\w-]*)+)"
 
 _CREDIT = [
     re.compile(
