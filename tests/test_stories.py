@@ -81,3 +81,17 @@ def test_candidate_pairs_per_item_are_bounded(n: int) -> None:
     per = Counter(i for p in pairs for i in p)
     assert max(per.values()) <= max_candidates_per_item(bands, window)
     assert len(pairs) <= n * max_candidates_per_item(bands, window)
+
+
+def test_an_article_without_claims_does_not_mix_encoders(resources) -> None:  # type: ignore[no-untyped-def]
+    # Regression: an article with no claim vectors was embedded with MiniLM (384-d) next to the
+    # pipeline's static claim vectors (256-d), and the story stage crashed on real FakeNewsNet data.
+    from admiralty.corpus import analyse_corpus
+    from admiralty.model import Article
+    from admiralty.pipeline import Pipeline
+
+    texts = ["Photos: Norhaven harbour at dawn", "The port of Norhaven reopened on Friday, officials said."]
+    items = [Article.new(locator=f"{n}.txt", text=t) for n, t in enumerate(texts)]
+    analysed = [a for a in Pipeline(resources).run(items) if isinstance(a, Article)]
+    assert any(not a.claims for a in analysed) and any(a.claims for a in analysed)
+    analyse_corpus(analysed, resources)  # must not raise

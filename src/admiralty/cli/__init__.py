@@ -46,6 +46,15 @@ class Group(click.Group):
                 raise
             click.secho(f"error: {exc}", fg="red", err=True)
             ctx.exit(1)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:  # a bug: still one line, the traceback on request
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            message = " ".join(str(exc).split())[:300]
+            click.secho(f"error: {type(exc).__name__}: {message} (an admiralty bug: run with --debug "
+                        "for the traceback and report it)", fg="red", err=True)
+            ctx.exit(1)
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})

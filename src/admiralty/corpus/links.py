@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 
 from ..model import Article, ClaimLink, CorpusResult, Reason
+from ..nlp.embed import embed_texts
 from ..resources import Resources
 from .ann import candidate_pairs
 
@@ -70,13 +71,15 @@ def claim_vectors(articles: Sequence[Article], res: Resources) -> list[np.ndarra
     """Claim vectors per article (rows in claim order), embedding those the pipeline left out."""
     missing = [c.text for a in articles if a.claim_vectors is None or len(a.claim_vectors) != len(a.claims)
                for c in a.claims]
-    embedded = res.embed(missing) if missing else np.zeros((0, 384), np.float32)
+    # The same encoder as the pipeline's claim vectors: mixing encoders mixes vector sizes.
+    embedded = embed_texts(res, missing) if missing else None
     out, k = [], 0
     for a in articles:
         if a.claim_vectors is not None and len(a.claim_vectors) == len(a.claims):
             out.append(np.asarray(a.claim_vectors, dtype=np.float32))
         else:
-            out.append(embedded[k : k + len(a.claims)])
+            out.append(embedded[k : k + len(a.claims)] if embedded is not None
+                       else np.zeros((0, 0), np.float32))
             k += len(a.claims)
     return out
 

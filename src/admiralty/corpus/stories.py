@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ..model import Article, CorpusResult, Story
+from ..nlp.embed import embed_texts
 from ..resources import Resources
 from .ann import candidate_pairs
 from .fingerprint import components
@@ -61,7 +62,8 @@ def article_vectors(articles: Sequence[Article], res: Resources) -> list[np.ndar
         texts = [c.text for c in a.claims] or [f"{a.title or ''}\n{a.text[:600]}"]
         spans.append((len(need), len(need) + len(texts)))
         need.extend(texts)
-    embedded = res.embed(need) if need else None
+    # The same encoder as the pipeline's claim vectors: mixing encoders mixes vector sizes.
+    embedded = embed_texts(res, need) if need else None
     out = []
     for a, (lo, hi) in zip(articles, spans, strict=True):
         rows = np.asarray(a.claim_vectors, dtype=np.float32) if lo < 0 else embedded[lo:hi]  # type: ignore[index]
