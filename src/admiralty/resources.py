@@ -10,7 +10,6 @@ import hashlib
 import importlib.metadata
 import threading
 from collections.abc import Callable
-from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -160,7 +159,7 @@ class Resources:
             if not path.is_file():
                 raise ModelError(f"word list {name!r} not found at {path}")
             self._cache[key] = read_word_list(path)
-        return typing_tuple(self._cache[key])
+        return tuple(self._cache[key])
 
     def cached(self, key: str, build: Callable[[], Any]) -> Any:
         """Build a derived resource once (a matcher, a compiled pattern, a loaded head)."""
@@ -182,11 +181,3 @@ class Resources:
     @property
     def models(self) -> tuple[ModelInfo, ...]:
         return tuple(self._models[k] for k in sorted(self._models))
-
-
-def typing_tuple(value: Any) -> tuple[str, ...]:
-    return tuple(value)
-
-
-def package_file(relative: str) -> Path:
-    return Path(str(importlib_resources.files("admiralty").joinpath(relative)))

@@ -141,14 +141,16 @@ def environment() -> Any:
     )
 
 
-SCRIPT_FILE = "report.js"
+# The web UI's own script (sortable tables, highlight-layer switches): the report inlines the
+# same file, so the two never drift apart.
+SCRIPT_FILE = ("web", "static", "app.js")
 
 
 def _script() -> tuple[str, str]:
     """The report's one script and its CSP hash (``'sha256-...'``)."""
     from importlib import resources
 
-    code = resources.files("admiralty").joinpath("templates", SCRIPT_FILE).read_text("utf-8")
+    code = resources.files("admiralty").joinpath(*SCRIPT_FILE).read_text("utf-8")
     digest = base64.b64encode(hashlib.sha256(code.encode("utf-8")).digest()).decode("ascii")
     return code, f"'sha256-{digest}'"
 

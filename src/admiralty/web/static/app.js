@@ -1,5 +1,6 @@
-/* admiralty local UI: sortable tables and highlight-layer switches. Served from /static (CSP
-   script-src 'self'); reads nothing from the network and never inserts HTML. */
+/* admiralty: sortable tables and highlight-layer switches, for the local UI (served from /static,
+   CSP script-src 'self') and inlined in the HTML report (CSP by hash). Reads nothing from the
+   network and never inserts HTML. */
 (function () {
   "use strict";
   document.querySelectorAll("th.sortable").forEach(function (th) {
