@@ -225,3 +225,13 @@ def test_polnear_dev_gate(shared_data) -> None:  # type: ignore[no-untyped-def]
     report = pe.evaluate("dev", GATE_TEXTS)
     for role, floor in FLOORS.items():
         assert report["system"][role]["partial_f1"] >= floor, (role, report["system"][role])
+
+
+def test_stage_leaves_the_shared_doc_alone(resources) -> None:  # type: ignore[no-untyped-def]
+    text = "The minister said that the talks would resume on Monday."
+    article = replace(Article.new(locator="t", text=text), language="en")
+    doc = resources.nlp(text)
+    article = find_entities(article, doc, resources)
+    before = dict(doc.user_data)
+    find_attributions(article, doc, resources)
+    assert dict(doc.user_data) == before

@@ -95,11 +95,11 @@ def find_attributions(article: Article, doc: Doc | None, res: Resources) -> Arti
     settings = _settings(res)
     text = article.text
     quotes = find_quotes(text, settings.max_quote_chars)
-    found = candidates(doc, quotes, settings.lexicon, settings.min_content_chars)
+    found = candidates(doc, text, quotes, settings.lexicon, settings.min_content_chars)
     if settings.stance_needs_clause:
         found = [c for c in found if c.speech or c.rule in STANCE_RULES]
     kept = _univocal(found)
-    resolver = Resolver(doc, article.entities, settings.speakers)
+    resolver = Resolver(doc, text, article.entities, settings.speakers)
     records = []
     for cand in sorted(kept, key=_order):
         records.append(_record(article, cand, resolver, len(records) + 1))

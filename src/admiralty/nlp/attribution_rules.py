@@ -51,7 +51,6 @@ HEARSAY = frozenset({"reportedly", "allegedly", "purportedly", "supposedly", "ap
 LEAD_IN = frozenset({":", "—", "–", "-", "--"})
 RELATIVE = frozenset({"who", "which", "that", "whom"})
 SKIP_DEPS = frozenset({"amod", "compound", "nmod"})
-TEXT_KEY = "admiralty.attribution.text"
 
 
 @dataclass
@@ -82,16 +81,9 @@ class Lexicon:
     headline_words: int = 5  # longest "Speaker:" before a headline colon (config overrides)
 
 
-def _text(doc: Doc) -> str:
-    """The doc's text, built once (spaCy's ``Doc.text`` joins every token on each access)."""
-    text = doc.user_data.get(TEXT_KEY)
-    if text is None:
-        text = doc.user_data[TEXT_KEY] = doc.text
-    return text  # type: ignore[no-any-return]
-
-
-def candidates(doc: Doc, quotes: Sequence[Quote], lex: Lexicon, min_content: int) -> list[Candidate]:
-    """Every attribution the rules find in ``doc``, in no particular order."""
+def candidates(doc: Doc, text: str, quotes: Sequence[Quote], lex: Lexicon, min_content: int) -> list[Candidate]:
+    """Every attribution the rules find in ``doc``, in no particular order. ``text`` is the doc's
+    text (the article's), passed in because spaCy's ``Doc.text`` joins every token on each access."""
     sents = list(doc.sents)
     sent_index = {s.start: i for i, s in enumerate(sents)}
     # Token -> sentence number, once (spaCy's Token.sent scans the doc on every call).
@@ -110,9 +102,9 @@ def candidates(doc: Doc, quotes: Sequence[Quote], lex: Lexicon, min_content: int
             elif tok.lower_ in HEARSAY and tok.dep_ == "advmod":
                 cand = _hearsay(tok, sent, si)
             elif tok.pos_ in ("VERB", "AUX") and (lemma in lex.speech or lemma in lex.stance):
-                cand = _verb(tok, sent, si, sents, quotes, lemma in lex.speech)
+                cand = _verb(tok, text, sent, si, sents, quotes, lemma in lex.speech)
             elif tok.pos_ == "VERB" and _speaker_that_clause(tok):
-                cand = _verb(tok, sent, si, sents, quotes, False)
+                cand = _verb(tok, text, sent, si, sents, quotes, False)
                 if cand is not None:
                     cand.rule = "verb.that_clause"
             elif tok.pos_ in ("NOUN", "PROPN", "ADJ") and lemma in lex.speech and _before_that(tok):
@@ -125,17 +117,17 @@ def candidates(doc: Doc, quotes: Sequence[Quote], lex: Lexicon, min_content: int
             continue  # an odd parse costs this one candidate, never the text
         if cand is None or any(q.inner_start <= cand.cue[0] < q.inner_end for q in quotes):
             continue
-        cand.content = [c for c in (_trim(_text(doc), s, e) for s, e in cand.content) if c[1] - c[0] >= min_content]
+        cand.content = [c for c in (_trim(text, s, e) for s, e in cand.content) if c[1] - c[0] >= min_content]
         if not cand.content:
             continue
-        _fit_lines(cand, _text(doc), quotes)
+        _fit_lines(cand, text, quotes)
         if not cand.content:
             continue
-        _grow_to_quotes(cand, _text(doc), quotes)
-        _add_split_quote(cand, doc, quotes)
+        _grow_to_quotes(cand, text, quotes)
+        _add_split_quote(cand, text, quotes)
         _set_via(cand, tok, sent, lex)
         found.append(cand)
-    found.extend(_headline_colons(doc, sent_index, lex.headline_words))
+    found.extend(_headline_colons(doc, text, sent_index, lex.headline_words))
     return found
 
 
@@ -148,9 +140,8 @@ def _sentence_start(doc: Doc, i: int) -> int:
     return i
 
 
-def _headline_colons(doc: Doc, sent_index: dict[int, int], max_words: int) -> Iterator[Candidate]:
+def _headline_colons(doc: Doc, text: str, sent_index: dict[int, int], max_words: int) -> Iterator[Candidate]:
     """Headline style "Speaker: what they say" on a line of its own."""
-    text = _text(doc)
     for m in _HEADLINE.finditer(text):
         s_start, s_end = m.span(1)
         if len(m.group(1).split()) > max_words:
@@ -198,7 +189,7 @@ def _hearsay(tok: Token, sent: Span, si: int) -> Candidate | None:
     return Candidate("hearsay", (tok.idx, _end(tok)), tok.i, None, None, content, si)
 
 
-def _verb(tok: Token, sent: Span, si: int, sents: list[Span], quotes: Sequence[Quote],
+def _verb(tok: Token, text: str, sent: Span, si: int, sents: list[Span], quotes: Sequence[Quote],
           speech: bool) -> Candidate | None:
     if tok.dep_ in SKIP_DEPS:
         return None
@@ -219,7 +210,7 @@ def _verb(tok: Token, sent: Span, si: int, sents: list[Span], quotes: Sequence[Q
         for c in children:
             if c.dep_ == "conj" and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children):
                 content.append(_subtree_range(c))
-        content = _merge_gaps(_text(doc), content)
+        content = _merge_gaps(text, content)
         rule = "verb.clause"
     elif tok.dep_ in PARENTHETICAL or _is_parenthetical(tok):
         lo = min(t.i for t in tok.subtree)
@@ -231,7 +222,7 @@ def _verb(tok: Token, sent: Span, si: int, sents: list[Span], quotes: Sequence[Q
         content = [(doc[first].idx, _end(doc[xcomps[0].right_edge.i]))]
         rule = "verb.infinitive"
     else:
-        lead = _lead_in(tok, sent, sents, quotes)
+        lead = _lead_in(tok, text, sent, sents, quotes)
         if lead is not None:
             content = [lead]
             rule = "verb.lead_in"
@@ -253,7 +244,7 @@ def _verb(tok: Token, sent: Span, si: int, sents: list[Span], quotes: Sequence[Q
                 content = [_subtree_range(pobj[0])]
                 rule = "verb.preposition"
     if not content and speech:
-        near = _quote_before(tok, src, quotes)
+        near = _quote_before(tok, text, src, quotes)
         if near is not None:
             content = [near]
             rule = "verb.quote_before"
@@ -424,11 +415,10 @@ def _subject(tok: Token, passive: bool) -> Token | None:
     return None
 
 
-def _quote_before(tok: Token, src: Token | None, quotes: Sequence[Quote]) -> tuple[int, int] | None:
+def _quote_before(tok: Token, text: str, src: Token | None, quotes: Sequence[Quote]) -> tuple[int, int] | None:
     """'"…," Smith said' when the parser did not attach the quote: a quotation that ends right
     before the speaker and the verb."""
     start = tok.idx if src is None else min(tok.idx, src.left_edge.idx)
-    text = _text(tok.doc)
     for q in quotes:
         if q.end <= start and not text[q.end:start].strip(" ,\u2014-"):
             return q.start, q.end
@@ -521,7 +511,7 @@ def _merge_gaps(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]
     return out
 
 
-def _lead_in(tok: Token, sent: Span, sents: list[Span], quotes: Sequence[Quote]) -> tuple[int, int] | None:
+def _lead_in(tok: Token, text: str, sent: Span, sents: list[Span], quotes: Sequence[Quote]) -> tuple[int, int] | None:
     """Content after "He said:" / "She warned —": the rest of the sentence, or a quotation that
     starts right after the mark (however many sentences it runs)."""
     doc = tok.doc
@@ -531,7 +521,6 @@ def _lead_in(tok: Token, sent: Span, sents: list[Span], quotes: Sequence[Quote])
     if j >= len(doc) or doc[j].text not in (*LEAD_IN, ","):
         return None
     after = _end(doc[j])
-    text = _text(doc)
     k = after
     while k < len(text) and text[k].isspace():
         k += 1
@@ -588,11 +577,10 @@ def _grow_to_quotes(cand: Candidate, text: str, quotes: Sequence[Quote]) -> None
         cand.form = "mixed"
 
 
-def _add_split_quote(cand: Candidate, doc: Doc, quotes: Sequence[Quote]) -> None:
+def _add_split_quote(cand: Candidate, text: str, quotes: Sequence[Quote]) -> None:
     """'"A," he said, "B."': B continues the quotation that A began."""
     if not cand.content or cand.form not in ("direct", "mixed"):
         return
-    text = _text(doc)
     last = cand.content[-1]
     if last[1] > cand.cue[0]:
         return

@@ -61,9 +61,9 @@ class Person:
 class Resolver:
     """Source kinds and names for one article (built once per article, used in text order)."""
 
-    def __init__(self, doc: Doc, entities: Sequence[Entity], lex: SpeakerLexicon) -> None:
+    def __init__(self, doc: Doc, text: str, entities: Sequence[Entity], lex: SpeakerLexicon) -> None:
         self.doc = doc
-        self.text = doc.text
+        self.text = text
         self.lex = lex
         self.entities = sorted(entities, key=lambda e: e.start)
         self._by_char: dict[int, Entity] = {}
