@@ -235,3 +235,35 @@ def test_stage_leaves_the_shared_doc_alone(resources) -> None:  # type: ignore[n
     before = dict(doc.user_data)
     find_attributions(article, doc, resources)
     assert dict(doc.user_data) == before
+
+
+def test_definite_description_resolves_to_named_organisation(resources) -> None:  # type: ignore[no-untyped-def]
+    text = ("The Coastal Dockworkers Union called a strike on Monday at the port. "
+            "The union said that 3,000 workers had joined.")
+    said = [a for a in run(resources, text).attributions if a.cue and a.cue.text == "said"]
+    assert said and said[0].source is not None and said[0].source.text == "The union"
+    assert said[0].source.kind == "named_organization"
+    assert said[0].source.ref == source_id("named_organization", "Coastal Dockworkers Union")
+
+
+def test_description_without_named_organisation_stays_unnamed(resources) -> None:  # type: ignore[no-untyped-def]
+    a = only(resources, "The company said that profits had fallen.")
+    assert a.source is not None and a.source.kind != "named_organization"
+
+
+def test_group_at_named_organisation(resources) -> None:  # type: ignore[no-untyped-def]
+    a = only(resources, "Economists at Norhaven University estimate that the closure costs 15 million a day.")
+    assert a.source is not None and a.source.text == "Economists at Norhaven University"
+    assert a.source.kind == "named_organization"
+    assert a.source.ref == source_id("named_organization", "Norhaven University")
+    assert "Norhaven University" in a.source.evidence
+
+
+def test_bare_surname_resolves_to_person_named_earlier(resources) -> None:  # type: ignore[no-untyped-def]
+    # The NER tags the bare "Varga" of this example as an organisation.
+    path = next((ROOT / "examples").glob("05*.txt"))
+    art = run(resources, path.read_text("utf-8"), str(path))
+    told = [a for a in art.attributions if a.cue and a.cue.text == "told"]
+    assert told and told[0].source is not None and told[0].source.text == "Varga"
+    assert told[0].source.kind == "named_person"
+    assert told[0].source.ref == source_id("named_person", "Tomas Varga")

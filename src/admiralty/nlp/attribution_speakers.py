@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 PERSON_LABELS = frozenset({"PERSON"})
 ORG_LABELS = frozenset({"ORG", "NORP", "GPE", "FAC"})
 DEFINITE = frozenset({"the", "this", "that", "these", "those"})
+# Prepositions tying a group of people to the organisation they speak for.
+AFFILIATION_PREPS = frozenset({"at", "from", "with", "of", "in"})
 INDEFINITE = frozenset({"a", "an", "one", "some", "several", "two", "three", "many", "other"})
 
 
@@ -72,6 +74,13 @@ class Resolver:
                 self._by_char[i] = ent
         # A name the NER calls a person anywhere in the article is a person everywhere in it.
         self.person_names = {e.canonical for e in self.entities if e.label in PERSON_LABELS}
+        # Surname -> full name, for surnames that belong to exactly one multi-word person name.
+        owners: dict[str, set[str]] = {}
+        for name in self.person_names:
+            words = name.split()
+            if len(words) >= 2:
+                owners.setdefault(words[-1], set()).add(name)
+        self.surnames = {w: min(names) for w, names in owners.items() if len(names) == 1}
         self.people = self._people()
         self.history: list[tuple[int, Speaker]] = []  # (char position, resolved source)
 
@@ -106,6 +115,9 @@ class Resolver:
         if ent is not None:
             if ent.label in PERSON_LABELS or ent.canonical in self.person_names:
                 return Speaker("named_person", ent.canonical, (ent.text,), False)
+            person = self._surname(ent.text)
+            if person is not None:
+                return Speaker("named_person", person, (ent.text, person), False)
             if ent.label in ORG_LABELS:
                 return Speaker("named_organization", ent.canonical, (ent.text,), False)
         lemma = head.lemma_.lower()
@@ -120,7 +132,16 @@ class Resolver:
             return Speaker("unnamed_official", _scoped_name(text), (head.text,), True)
         if lemma in self.lex.documents:
             return Speaker("document", _scoped_name(text), (head.text,), True)
+        org = self._affiliation(head)
+        if org is not None:
+            return Speaker("named_organization", org.canonical, (head.text, org.text), False)
+        org = self._org_description(head)
+        if org is not None:
+            return Speaker("named_organization", org.canonical, (head.text, org.canonical), False)
         if head.pos_ == "PROPN":
+            person = self._surname(head.text)
+            if person is not None:
+                return Speaker("named_person", person, (head.text, person), False)
             name = _proper_name(head)
             if sum(1 for t in head.subtree if t.pos_ == "PROPN") >= 2 and all(
                 w[:1].isupper() for w in name.split()
@@ -128,6 +149,46 @@ class Resolver:
                 return Speaker("named_person", name, (name,), False)
             return Speaker("named_organization", name, (name,), False)
         return Speaker("anonymous", _scoped_name(text), (head.text,), True)
+
+    def _surname(self, word: str) -> str | None:
+        """The one named person of the article whose name ends in ``word`` ("Varga" after
+        "Ilona Varga"), whatever label the NER gave the bare surname."""
+        if " " in word.strip() or not word[:1].isupper():
+            return None
+        return self.surnames.get(word.strip())
+
+    def _affiliation(self, head: Token) -> Entity | None:
+        """The named organisation a group of people speaks for: "economists at Norhaven
+        University", "researchers from the Kiel Institute" (not for officials or anonymous nouns,
+        decided before)."""
+        if head.pos_ != "NOUN":
+            return None
+        for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in AFFILIATION_PREPS):
+            for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                ent = self._entity(pobj)
+                if ent is not None and ent.label in ORG_LABELS and ent.canonical not in self.person_names \
+                        and self._surname(ent.text) is None:
+                    return ent
+        return None
+
+    def _org_description(self, head: Token) -> Entity | None:
+        """The named organisation a definite description refers back to: "the union" after "the
+        Coastal Dockworkers Union", "the Ministry" after "the Ministry of Transport" — the nearest
+        earlier organisation whose name holds the description's head noun."""
+        if head.tag_ in ("NNS", "NNPS"):
+            return None
+        det = next((c for c in head.children if c.dep_ == "det"), None)
+        if det is None or det.lower_ not in DEFINITE:
+            return None
+        word = head.lower_
+        best = None
+        for ent in self.entities:
+            if ent.end > head.idx:
+                break
+            if ent.label in ORG_LABELS and ent.start < head.idx and ent.canonical not in self.person_names \
+                    and word in (w.lower() for w in ent.text.split()):
+                best = ent
+        return best
 
     def _prev_word(self, tok: Token) -> str:
         return self.doc[tok.i - 1].lower_ if tok.i > 0 else ""
