@@ -21,19 +21,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..model import Attribution, SourceMention, Span, ViaMention, record_id, source_id
+from ..model import Attribution, ModelInfo, SourceMention, Span, ViaMention, record_id, source_id
 from ..pipeline import replace, stage
-from .attribution_quotes import find_quotes
+from .attribution_quotes import Quote, find_quotes
 from .attribution_rules import Candidate, Lexicon, candidates
 from .attribution_speakers import Resolver, Speaker, SpeakerLexicon
+from .attribution_tagger import Context, Tagger, features
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from collections.abc import Sequence
+
+    from spacy.tokens import Doc, Token
 
     from ..model import Article
     from ..resources import Resources
 
 VERSION = "attribution.rules/1"
+TAGGER_FILE = "attribution_tagger.npz"
 VIA_KINDS = frozenset({"outlet"})
 # Rules whose content is a real complement, the only ones a stance verb is trusted with.
 STANCE_RULES = frozenset({
@@ -49,6 +53,7 @@ class Settings:
     max_quote_chars: int
     min_content_chars: int
     stance_needs_clause: bool
+    tagger_threshold: float
 
 
 def _settings(res: Resources) -> Settings:
@@ -83,27 +88,66 @@ def _settings(res: Resources) -> Settings:
             max_quote_chars=int(cfg["attribution.max_quote_chars"]),
             min_content_chars=int(cfg["attribution.min_content_chars"]),
             stance_needs_clause=bool(cfg["attribution.stance_needs_clause"]),
+            tagger_threshold=float(cfg["attribution.tagger_threshold"]),
         )
 
     return res.cached("attribution.settings", build)  # type: ignore[no-any-return]
+
+
+def load_tagger(res: Resources) -> Tagger | None:
+    """The learned cue tagger when ``[attribution] tagger`` is on (loaded once, named in the run
+    block), else None."""
+    if not bool(res.config["attribution.tagger"]):
+        return None
+
+    def build() -> Tagger:
+        from ..resources import file_sha256
+
+        path = res.model_file(TAGGER_FILE)
+        res.register_model("attribution_tagger", ModelInfo("attribution_tagger", VERSION, file_sha256(path)))
+        return Tagger.load(path)
+
+    return res.cached("attribution.tagger", build)  # type: ignore[no-any-return]
 
 
 @stage("attribution", VERSION, requires=("doc", "entities"), assigns=("attributions",))
 def find_attributions(article: Article, doc: Doc | None, res: Resources) -> Article:
     """who says what: source (kind, ref), cue and content spans, intermediaries"""
     assert doc is not None
-    settings = _settings(res)
+    return attribute(article, doc, _settings(res), load_tagger(res))
+
+
+def attribute(article: Article, doc: Doc, settings: Settings, tagger: Tagger | None) -> Article:
+    """The stage's work with its settings and tagger given (the training script calls this)."""
     text = article.text
     quotes = find_quotes(text, settings.max_quote_chars)
-    found = candidates(doc, text, quotes, settings.lexicon, settings.min_content_chars)
+    learned = None
+    if tagger is not None:
+        ctx = tagger_context(article, quotes, settings.lexicon)
+        threshold = settings.tagger_threshold
+        model = tagger
+
+        def learned(tok: Token) -> bool:
+            return model.prob(features(tok, ctx)) >= threshold
+
+    found = candidates(doc, text, quotes, settings.lexicon, settings.min_content_chars, learned)
     if settings.stance_needs_clause:
-        found = [c for c in found if c.speech or c.rule in STANCE_RULES]
+        found = [c for c in found if c.speech or c.rule in STANCE_RULES or c.extra.get("learned")]
     kept = _univocal(found)
     resolver = Resolver(doc, text, article.entities, settings.speakers)
     records = []
     for cand in sorted(kept, key=_order):
         records.append(_record(article, cand, resolver, len(records) + 1))
     return replace(article, attributions=tuple(records))
+
+
+def tagger_context(article: Article, quotes: Sequence[Quote], lex: Lexicon) -> Context:
+    """What the tagger's features need to know about one article."""
+    labels: dict[int, str] = {}
+    for ent in article.entities:
+        for i in range(ent.start, ent.end):
+            labels[i] = ent.label
+    return Context(labels, tuple((q.start, q.end) for q in quotes), lex.speech, lex.stance, lex.nouns)
 
 
 def _order(c: Candidate) -> tuple[int, int]:

@@ -22,7 +22,7 @@ where the parser does not), and a quotation that continues right after the speak
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -36,6 +36,9 @@ PASSIVE_SUBJECTS = frozenset({"nsubjpass", "csubjpass"})
 CLAUSES = frozenset({"ccomp"})
 OBJECTS = frozenset({"dobj", "attr", "oprd"})
 CONTENT_PREPS = frozenset({"for", "of", "about", "against", "on", "over"})
+# Prepositions whose object is content for a cue the tagger proposed ("pushed for", "railed
+# against", "pointed to", "criticism of").
+LEARNED_PREPS = CONTENT_PREPS | {"to", "at", "with", "as", "into", "toward", "towards"}
 # Verb + preposition pairs whose object is what was said ("warned of", "called for").
 VERB_PREPS = frozenset({
     ("advocate", "for"), ("call", "for"), ("argue", "for"), ("argue", "against"), ("warn", "of"),
@@ -81,9 +84,12 @@ class Lexicon:
     headline_words: int = 5  # longest "Speaker:" before a headline colon (config overrides)
 
 
-def candidates(doc: Doc, text: str, quotes: Sequence[Quote], lex: Lexicon, min_content: int) -> list[Candidate]:
+def candidates(doc: Doc, text: str, quotes: Sequence[Quote], lex: Lexicon, min_content: int,
+               learned: Callable[[Token], bool] | None = None) -> list[Candidate]:
     """Every attribution the rules find in ``doc``, in no particular order. ``text`` is the doc's
-    text (the article's), passed in because spaCy's ``Doc.text`` joins every token on each access."""
+    text (the article's), passed in because spaCy's ``Doc.text`` joins every token on each access.
+    ``learned`` (the cue tagger) is asked about the verbs and nouns no rule took; where it says
+    yes, the same parse rules, relaxed, find the source and content."""
     sents = list(doc.sents)
     sent_index = {s.start: i for i, s in enumerate(sents)}
     # Token -> sentence number, once (spaCy's Token.sent scans the doc on every call).
@@ -96,6 +102,7 @@ def candidates(doc: Doc, text: str, quotes: Sequence[Quote], lex: Lexicon, min_c
         si = sent_of[tok.i]
         sent = sents[si]
         lemma = tok.lemma_.lower()
+        cand = None
         try:
             if tok.lower_ == "according" and _is_according(tok):
                 cand = _according(tok, sent, si)
@@ -111,8 +118,8 @@ def candidates(doc: Doc, text: str, quotes: Sequence[Quote], lex: Lexicon, min_c
                 cand = _surface(tok, sent, si)
             elif tok.pos_ == "NOUN" and lemma in lex.nouns:
                 cand = _noun(tok, sent, si)
-            else:
-                continue
+            if cand is None and learned is not None and tok.pos_ in ("VERB", "NOUN") and learned(tok):
+                cand = _learned(tok, text, sent, si, sents, quotes)
         except (IndexError, ValueError):
             continue  # an odd parse costs this one candidate, never the text
         if cand is None or any(q.inner_start <= cand.cue[0] < q.inner_end for q in quotes):
@@ -189,8 +196,27 @@ def _hearsay(tok: Token, sent: Span, si: int) -> Candidate | None:
     return Candidate("hearsay", (tok.idx, _end(tok)), tok.i, None, None, content, si)
 
 
+def _learned(tok: Token, text: str, sent: Span, si: int, sents: list[Span],
+             quotes: Sequence[Quote]) -> Candidate | None:
+    """A cue the tagger proposed: a verb's or a noun's source and content by the relaxed rules.
+    A negated verb ("have not provided confirmation") says nothing was said: not an attribution
+    (the sourcing profile reports it as a non-confirmation)."""
+    if any(c.dep_ == "neg" for c in tok.children):
+        return None
+    if tok.pos_ == "VERB":
+        cand = _verb(tok, text, sent, si, sents, quotes, False, relaxed=True)
+    else:
+        cand = _noun(tok, sent, si, relaxed=True)
+    if cand is not None:
+        cand.rule = "learned." + cand.rule
+        cand.extra["learned"] = "1"
+    return cand
+
+
 def _verb(tok: Token, text: str, sent: Span, si: int, sents: list[Span], quotes: Sequence[Quote],
-          speech: bool) -> Candidate | None:
+          speech: bool, relaxed: bool = False) -> Candidate | None:
+    """A verb cue. ``relaxed`` (a cue the tagger proposed): any object or content preposition is
+    content, and the source may be missing ("is expected to …")."""
     if tok.dep_ in SKIP_DEPS:
         return None
     doc = tok.doc
@@ -202,7 +228,7 @@ def _verb(tok: Token, text: str, sent: Span, si: int, sents: list[Span], quotes:
     clauses = [c for c in children if c.dep_ in CLAUSES]
     xcomps = [c for c in children if c.dep_ == "xcomp"]
     objs = [c for c in children if c.dep_ in OBJECTS]
-    preps = [c for c in children if c.dep_ == "prep" and c.lower_ in CONTENT_PREPS]
+    preps = [c for c in children if c.dep_ == "prep" and c.lower_ in (LEARNED_PREPS if relaxed else CONTENT_PREPS)]
     advcls = [c for c in children if c.dep_ == "advcl" and c.i > tok.i and c.left_edge.lower_ == "for"]
     if clauses:
         content = [_subtree_range(c) for c in clauses]
@@ -231,14 +257,14 @@ def _verb(tok: Token, text: str, sent: Span, si: int, sents: list[Span], quotes:
             last = max(c.right_edge.i for c in children if c.dep_ in ("dobj", "oprd", "xcomp", "ccomp", "attr"))
             content = [(doc[objs[0].left_edge.i].idx, _end(doc[last]))]
             rule = "verb.naming"
-        elif objs and not passive and tok.lemma_.lower() not in ("tell", "ask", "call", "see", "show", *NAMING_VERBS):
+        elif objs and not passive and (relaxed or tok.lemma_.lower() not in OBJECT_NOT_CONTENT):
             content = [_subtree_range(objs[0])]
             rule = "verb.object"
         elif advcls and not passive:
             first = advcls[0].left_edge.i + 1
             content = [(doc[first].idx, _end(doc[advcls[0].right_edge.i]))]
             rule = "verb.for_clause"
-        elif preps and not passive and (tok.lemma_.lower(), preps[0].lower_) in VERB_PREPS:
+        elif preps and (relaxed or (not passive and (tok.lemma_.lower(), preps[0].lower_) in VERB_PREPS)):
             pobj = [c for c in preps[0].children if c.dep_ in ("pobj", "pcomp")]
             if pobj:
                 content = [_subtree_range(pobj[0])]
@@ -250,7 +276,7 @@ def _verb(tok: Token, text: str, sent: Span, si: int, sents: list[Span], quotes:
             rule = "verb.quote_before"
     if not content:
         return None
-    if src is None and not passive and rule != "verb.parenthetical":
+    if src is None and not passive and rule != "verb.parenthetical" and not relaxed:
         return None
     if src is not None and _overlaps(_subtree_range(src), content):
         src = None
@@ -344,7 +370,10 @@ def _fit_lines(cand: Candidate, text: str, quotes: Sequence[Quote]) -> None:
     cand.content = [(s, e) for s, e in out if e > s]
 
 
-def _noun(tok: Token, sent: Span, si: int) -> Candidate | None:
+def _noun(tok: Token, sent: Span, si: int, relaxed: bool = False) -> Candidate | None:
+    """A nominal cue owned by a source with a that-clause ("Trump's claim that …"); ``relaxed``
+    (a cue the tagger proposed): the owner may be missing and a prepositional object may be the
+    content ("criticism of the deal", "support for the bill")."""
     doc = tok.doc
     children = list(tok.children)
     owner = next((c for c in children if c.dep_ == "poss"), None)
@@ -358,11 +387,20 @@ def _noun(tok: Token, sent: Span, si: int) -> Candidate | None:
     if clause is None:
         clause = next((c for c in children if c.dep_ in ("acl", "ccomp") and c.i > tok.i
                        and c.left_edge.lower_ == "that"), None)
-    if owner is None or clause is None:
+    content = [_subtree_range(clause)] if clause is not None else []
+    if relaxed and not content:
+        for prep in (c for c in children if c.dep_ == "prep" and c.lower_ in LEARNED_PREPS and c.i > tok.i):
+            pobj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+            if pobj is not None:
+                content = [_subtree_range(pobj)]
+                break
+    if not content or (owner is None and not relaxed):
         return None
+    if owner is None:
+        return Candidate("noun", (tok.idx, _end(tok)), tok.i, None, None, content, si)
     a, b = _phrase(owner)
     return Candidate("noun", (tok.idx, _end(tok)), tok.i, (doc[a].idx, _end(doc[b - 1])), owner.i,
-                     [_subtree_range(clause)], si)
+                     content, si)
 
 
 # -- helpers ----------------------------------------------------------------------------------
@@ -470,6 +508,8 @@ def _clause_around(tok: Token, sent: Span, lo: int, hi: int, head: Token | None 
 
 
 NAMING_VERBS = frozenset({"call", "describe", "label", "brand", "dub", "term", "deem"})
+# Verbs whose object is a person or a thing named, not what was said ("told him", "called it").
+OBJECT_NOT_CONTENT = frozenset({"tell", "ask", "call", "see", "show", *NAMING_VERBS})
 CONNECTIVES = frozenset({"but", "and", "however", "yet", "so", "still", "also", "now", "then", "meanwhile"})
 
 
