@@ -194,6 +194,9 @@ class Technique:
     slug: str
     confidence: float
     by: str
+    # What produced the span, short strings: the learned head and its probability, the word-list
+    # entry ("loaded_language: 'disgraceful'"), the repeated phrase, the clause rule.
+    evidence: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,7 +59,8 @@ def _spans(article: Article, grades: dict[str, Grade]) -> list[tuple[int, int, s
         for cue in claim.cues:
             out.append((cue.start, cue.end, "hedge", f"{cue.kind} cue"))
     for t in article.techniques:
-        out.append((t.start, t.end, "technique", f"technique: {t.technique} ({t.confidence:.2f}) · {t.by}"))
+        why = f" · evidence: {'; '.join(t.evidence)}" if t.evidence else ""
+        out.append((t.start, t.end, "technique", f"technique: {t.technique} ({t.confidence:.2f}) · {t.by}{why}"))
     for m in article.markers:
         out.append((m.start, m.end, "marker", f"marker {m.set}: {m.variant}"))
     return [s for s in out if 0 <= s[0] < s[1] <= len(article.text)]
