@@ -182,7 +182,8 @@ def test_seed_000_rests_on_anonymous_sources(resources, seeds) -> None:  # type:
 def test_seed_003_named_sources_and_telegraph(resources, seeds) -> None:  # type: ignore[no-untyped-def]
     art = _seed(resources, seeds, "003")
     spans_ok(art)
-    by_cue = {a.cue.text: a for a in art.attributions if a.cue is not None}
+    # Cues keep their auxiliaries and adverbs ("has emphasized"): key them by their last word.
+    by_cue = {a.cue.text.split()[-1]: a for a in art.attributions if a.cue is not None}
     podolyak = source_id("named_person", "Mykhailo Podolyak")
     for cue in ("says", "emphasized", "remarked", "asserted", "advocated"):
         src = by_cue[cue].source
@@ -267,3 +268,27 @@ def test_bare_surname_resolves_to_person_named_earlier(resources) -> None:  # ty
     assert told and told[0].source is not None and told[0].source.text == "Varga"
     assert told[0].source.kind == "named_person"
     assert told[0].source.ref == source_id("named_person", "Tomas Varga")
+
+
+def test_cue_keeps_auxiliaries_and_preposition(resources) -> None:  # type: ignore[no-untyped-def]
+    a = only(resources, "The mayor has not yet said that the bridge will reopen.")
+    assert a.cue is not None and a.cue.text == "has not yet said"
+    a = only(resources, "Senator Jane Holloway called for an inquiry into the contracts.")
+    assert a.cue is not None and a.cue.text == "called for"
+    assert a.content[0].text == "an inquiry into the contracts"
+
+
+def test_quotation_continues_over_sentences_and_paragraphs(resources) -> None:  # type: ignore[no-untyped-def]
+    text = ('"This is a worldwide fight," Clinton said on Thursday in New York. "We must lead it."\n\n'
+            '"Nobody else will."\n\nThe senator left early.')
+    a = only(resources, text)
+    assert [c.text for c in a.content] == ['"This is a worldwide fight,"', '"We must lead it."', '"Nobody else will."']
+
+
+def test_learned_tagger_finds_cues_beyond_the_verb_lists(resources) -> None:  # type: ignore[no-untyped-def]
+    from admiralty.nlp.attribution import load_tagger
+
+    assert load_tagger(resources) is not None
+    text = "Senator Jane Holloway slammed the proposal as a giveaway to donors."
+    cues = [a.cue.text for a in run(resources, text).attributions if a.cue is not None]
+    assert any("slammed" in c for c in cues), cues

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 VERSION = "attribution.rules/1"
 TAGGER_FILE = "attribution_tagger.npz"
+QUOTE_MARKS = frozenset('"\u201c\u201d\u201e\u00ab\u00bb')
 VIA_KINDS = frozenset({"outlet"})
 # Rules whose content is a real complement, the only ones a stance verb is trusted with.
 STANCE_RULES = frozenset({
@@ -134,11 +135,55 @@ def attribute(article: Article, doc: Doc, settings: Settings, tagger: Tagger | N
     if settings.stance_needs_clause:
         found = [c for c in found if c.speech or c.rule in STANCE_RULES or c.extra.get("learned")]
     kept = _univocal(found)
+    _continue_quotes(kept, text, quotes)
     resolver = Resolver(doc, text, article.entities, settings.speakers)
     records = []
     for cand in sorted(kept, key=_order):
         records.append(_record(article, cand, resolver, len(records) + 1))
     return replace(article, attributions=tuple(records))
+
+
+def _continue_quotes(kept: list[Candidate], text: str, quotes: Sequence[Quote]) -> None:
+    """A speaker's quotation runs on in the paragraphs that follow and open with a quote mark,
+    until some other text or another attribution intervenes ('"…," she said. ¶ "…" ¶ "…"')."""
+    taken: list[tuple[int, int]] = []
+    for c in kept:
+        taken.extend([c.cue, *c.content, *([c.source] if c.source else [])])
+    for cand in sorted(kept, key=lambda c: c.cue[0]):
+        if cand.form not in ("direct", "mixed"):
+            continue
+        end = max(e for _, e in [cand.cue, *cand.content, *([cand.source] if cand.source else [])])
+        # The rest of the attributing sentence ('… Clinton said on Thursday in New York.').
+        stop = _sentence_end(text, end)
+        if stop is None:
+            continue
+        end = stop
+        while True:
+            k = end
+            while k < len(text) and text[k].isspace():
+                k += 1
+            nxt = next((q for q in quotes if q.start == k), None)
+            if nxt is None or any(s < nxt.end and nxt.start < e for s, e in taken):
+                break
+            rest = text[nxt.end:nxt.end + 2]
+            if rest[:1] not in ("", "\n", " ") or (rest[:1] == " " and rest[1:2] not in ("", "\n")):
+                break  # '"…," she added': the next paragraph has its own speaker
+            cand.content.append((nxt.start, nxt.end))
+            taken.append((nxt.start, nxt.end))
+            end = nxt.end
+
+
+def _sentence_end(text: str, at: int) -> int | None:
+    """Where the sentence holding ``at`` ends (after its full stop), if it ends on the same line
+    without opening another quotation."""
+    k = at
+    while k < len(text) and text[k] not in ".!?\n" and text[k] not in QUOTE_MARKS:
+        k += 1
+    if k < len(text) and text[k] in QUOTE_MARKS:
+        return None
+    if k < len(text) and text[k] in ".!?":
+        k += 1
+    return k
 
 
 def tagger_context(article: Article, quotes: Sequence[Quote], lex: Lexicon) -> Context:

@@ -132,6 +132,8 @@ def candidates(doc: Doc, text: str, quotes: Sequence[Quote], lex: Lexicon, min_c
             continue
         _grow_to_quotes(cand, text, quotes)
         _add_split_quote(cand, text, quotes)
+        if tok.pos_ in ("VERB", "AUX") and cand.cue_token == tok.i:
+            _extend_cue(cand, tok)
         _set_via(cand, tok, sent, lex)
         found.append(cand)
     found.extend(_headline_colons(doc, text, sent_index, lex.headline_words))
@@ -634,6 +636,39 @@ def _add_split_quote(cand: Candidate, text: str, quotes: Sequence[Quote]) -> Non
                 continue
             if q.start > tail:
                 return
+
+
+CUE_BEFORE = frozenset({"aux", "auxpass", "neg", "advmod"})
+
+
+def _extend_cue(cand: Candidate, tok: Token) -> None:
+    """A verb cue as PolNeAR marks it: with its auxiliaries, negation and adverbs right before it
+    ("has not yet said"), its particle ("pointed out"), the preposition that introduces the
+    content ("called for", "referring to") and a lead-in colon ("said:") — never over the source
+    or the content."""
+    doc = tok.doc
+    taken = [*cand.content, *([cand.source] if cand.source else [])]
+    kids = {c.i: c for c in tok.children}
+    a = tok.i
+    while a - 1 >= 0 and (a - 1) in kids and kids[a - 1].dep_ in CUE_BEFORE:
+        a -= 1
+    starts = [s for s, _ in cand.content]
+
+    def joins(kid: Token) -> bool:
+        if kid.dep_ == "prt":
+            return True
+        if kid.dep_ == "prep":  # the content begins right after the preposition
+            return any(0 < s - _end(kid) <= 1 for s in starts)
+        return kid.text == ":" and any(s > kid.idx for s in starts)
+
+    b = tok.i
+    while b + 1 < len(doc) and (b + 1) in kids and joins(kids[b + 1]):
+        b += 1
+    while a < tok.i and _overlaps((doc[a].idx, _end(doc[a])), taken):
+        a += 1
+    while b > tok.i and _overlaps((doc[b].idx, _end(doc[b])), taken):
+        b -= 1
+    cand.cue = (doc[a].idx, _end(doc[b]))
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
