@@ -292,3 +292,8 @@ def test_learned_tagger_finds_cues_beyond_the_verb_lists(resources) -> None:  # 
     text = "Senator Jane Holloway slammed the proposal as a giveaway to donors."
     cues = [a.cue.text for a in run(resources, text).attributions if a.cue is not None]
     assert any("slammed" in c for c in cues), cues
+
+
+def test_object_content_keeps_its_complements_not_the_date(resources) -> None:  # type: ignore[no-untyped-def]
+    a = only(resources, "Senator Jane Holloway praised the governor for his handling of the strike on Friday.")
+    assert a.content[0].text == "the governor for his handling of the strike"

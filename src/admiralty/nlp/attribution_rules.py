@@ -247,7 +247,7 @@ def _verb(tok: Token, text: str, sent: Span, si: int, sents: list[Span], quotes:
         rule = "verb.parenthetical"
     elif xcomps:
         first = min([*(o.left_edge.i for o in objs), xcomps[0].left_edge.i])
-        content = [(doc[first].idx, _end(doc[xcomps[0].right_edge.i]))]
+        content = [(doc[first].idx, _end(doc[_tail(tok, xcomps[0])]))]
         rule = "verb.infinitive"
     else:
         lead = _lead_in(tok, text, sent, sents, quotes)
@@ -260,17 +260,21 @@ def _verb(tok: Token, text: str, sent: Span, si: int, sents: list[Span], quotes:
             content = [(doc[objs[0].left_edge.i].idx, _end(doc[last]))]
             rule = "verb.naming"
         elif objs and not passive and (relaxed or tok.lemma_.lower() not in OBJECT_NOT_CONTENT):
-            content = [_subtree_range(objs[0])]
+            # "praised X for Y", "described X as Y": what follows the object belongs to it.
+            last = _tail(tok, objs[0])
+            content = [(doc[objs[0].left_edge.i].idx, _end(doc[last]))]
             rule = "verb.object"
         elif advcls and not passive:
             first = advcls[0].left_edge.i + 1
             content = [(doc[first].idx, _end(doc[advcls[0].right_edge.i]))]
             rule = "verb.for_clause"
         elif preps and (relaxed or (not passive and (tok.lemma_.lower(), preps[0].lower_) in VERB_PREPS)):
-            pobj = [c for c in preps[0].children if c.dep_ in ("pobj", "pcomp")]
-            if pobj:
-                content = [_subtree_range(pobj[0])]
-                rule = "verb.preposition"
+            for prep in preps if relaxed else preps[:1]:
+                pobj = [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
+                if pobj and pobj[0].ent_type_ not in PLACE_TIME:
+                    content = [(doc[pobj[0].left_edge.i].idx, _end(doc[_tail(tok, prep)]))]
+                    rule = "verb.preposition"
+                    break
     if not content and speech:
         near = _quote_before(tok, text, src, quotes)
         if near is not None:
@@ -292,6 +296,32 @@ def _verb(tok: Token, text: str, sent: Span, si: int, sents: list[Span], quotes:
 
 
 SPEAKER_PRONOUNS = frozenset({"he", "she", "they", "i", "we"})
+
+
+def _tail(verb: Token, first: Token) -> int:
+    """Last token of content that begins with ``first`` (a child of ``verb``): its subtree plus
+    the verb's later complements the parser hung on the verb rather than on it ("praised X for
+    Y", "discussed X and how Y"), but not a time or a place ("on Friday", "in Iowa")."""
+    last = first.right_edge.i
+    for c in verb.children:
+        if c.i <= first.i:
+            continue
+        if c.dep_ == "prep":
+            pobj = next((p for p in c.children if p.dep_ == "pobj"), None)
+            if pobj is not None and pobj.ent_type_ in PLACE_TIME:
+                break
+            if c.lower_ not in OBJECT_PREPS and c.lower_ not in TAIL_PREPS:
+                break
+        elif c.dep_ not in ("oprd", "xcomp", "ccomp", "cc", "conj", "dobj", "attr"):
+            break
+        if c.dep_ == "conj" and any(k.dep_ in SUBJECTS for k in c.children):
+            break
+        last = c.right_edge.i
+    doc = verb.doc
+    while last > first.i and (doc[last].lower_ in ("and", "or") or (
+            doc[last].is_punct and doc[last].text not in "\"”’'")):
+        last -= 1
+    return last
 
 
 def _speaker_that_clause(tok: Token) -> bool:
@@ -510,6 +540,12 @@ def _clause_around(tok: Token, sent: Span, lo: int, hi: int, head: Token | None 
 
 
 NAMING_VERBS = frozenset({"call", "describe", "label", "brand", "dub", "term", "deem"})
+# Prepositions after an object that carry what is said about it ("blamed X for Y", "slammed X as Y").
+OBJECT_PREPS = frozenset({"for", "as", "of", "over"})
+# Further prepositions after an object that still belong to the content ("support to X").
+TAIL_PREPS = frozenset({"to", "against", "about", "on", "with", "in"})
+# Entity types of a prepositional object that make it a circumstance, not content.
+PLACE_TIME = frozenset({"DATE", "TIME", "GPE", "LOC", "FAC"})
 # Verbs whose object is a person or a thing named, not what was said ("told him", "called it").
 OBJECT_NOT_CONTENT = frozenset({"tell", "ask", "call", "see", "show", *NAMING_VERBS})
 CONNECTIVES = frozenset({"but", "and", "however", "yet", "so", "still", "also", "now", "then", "meanwhile"})
