@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from admiralty.model import TECHNIQUES, Article, Technique, technique_slug
+from admiralty.model import TECHNIQUES, Article, Technique, from_json, technique_slug, to_json
 from admiralty.nlp import techniques as tq
 from admiralty.nlp import techniques_features as tf
 from admiralty.resources import Resources
@@ -61,6 +61,7 @@ def test_stage_records_are_well_formed(resources: Resources) -> None:
         assert t.technique in TECHNIQUES and t.slug == technique_slug(t.technique)
         assert 0.0 <= t.confidence <= 1.0 and round(t.confidence, 4) == t.confidence
         assert t.by in (tq.BY_MODEL, tq.BY_LEXICON)
+        assert t.evidence and all(isinstance(e, str) and 0 < len(e) <= 120 for e in t.evidence)
     starts = [(t.start, t.end) for t in article.techniques]
     assert starts == sorted(starts)
 
@@ -82,6 +83,34 @@ def test_lexicon_mode_and_disabled_classes(nlp, resources: Resources) -> None:  
     combined = dataclasses.replace(base, disabled=frozenset(TECHNIQUES))
     assert tq.detect(doc, resources, combined) == []
     assert tq.detect(doc, resources, dataclasses.replace(base, mode="off")) == []
+
+
+def test_evidence_names_the_head_and_the_word_list(nlp, resources: Resources) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp(TEXT)
+    base = tq.Settings.from_config(resources.config)
+    everything = dataclasses.replace(base, disabled=frozenset())
+    for f in tq.detect(doc, resources, everything):
+        assert f.evidence
+        if f.by == tq.BY_MODEL:
+            assert f.evidence[0].startswith(("token tagger p=", "sentence head p="))
+            assert f.evidence[1].startswith("class head p=")
+            assert all("p=" in e or "word list" in e or "repeated" in e for e in f.evidence)
+    lexicon = dataclasses.replace(everything, mode="lexicon")
+    cues = {e for f in tq.detect(doc, resources, lexicon) for e in f.evidence}
+    assert "word list loaded language: 'disgusting'" in cues
+    assert any(e.startswith("repeated phrase: ") for e in cues)
+    article = _analyse(resources, TEXT)
+    assert from_json(Article, to_json(article)).techniques == article.techniques
+
+
+def test_reported_clause_is_the_sentence_span(nlp, resources: Resources) -> None:  # type: ignore[no-untyped-def]
+    text = "The senator said that the plan is a disgraceful betrayal of every family."
+    doc = nlp(text)
+    reporting = frozenset(resources.lexicon(tq.REPORTING))
+    s, e = tq.clause_core(doc, 0, len(doc) - 1, reporting)
+    assert doc[s:e].text.endswith("betrayal of every family") and "said" not in doc[s:e].text
+    plain = nlp("The plan is a disgraceful betrayal of every family.")
+    assert tq.clause_core(plain, 0, len(plain) - 1, reporting) == (0, len(plain) - 1)
 
 
 def test_explain_names_the_evidence(resources: Resources) -> None:

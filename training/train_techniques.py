@@ -12,7 +12,9 @@ heads are fitted, seeded:
 2. the sentence head (logistic regression over hashed sentence features and the tagger's
    probabilities in the sentence), fitted on out-of-fold tagger probabilities (3 inner folds) so
    it learns from the tagger's honest errors;
-3. the span classifier (multinomial logistic regression) on the gold spans.
+3. the stacked tagger (logistic regression over ``techniques_features.stack_features``), fitted
+   on out-of-fold outputs of both heads above (same 3 inner folds);
+4. the span classifier (multinomial logistic regression) on the gold spans.
 
 The functions here are also what ``benchmarks/ptc_eval.py`` uses to fit its fold models.
 """
@@ -46,6 +48,7 @@ SI_ALPHA = 2e-5  # L2 strength of the token tagger (SGD, averaged)
 SI_EPOCHS = 10
 SENT_C = 0.5  # inverse L2 strength of the sentence head
 TC_C = 2.0  # inverse L2 strength of the span classifier
+STACK_C = 1.0  # inverse L2 strength of the stacked (second-stage) tagger
 INNER_FOLDS = 3
 
 
@@ -171,34 +174,62 @@ def _sentences(p: Prepared) -> tuple[list[tuple[int, int]], list[list[str]], np.
     return ranges, rows, labels
 
 
+def _fit_sentence(rows: list[list[str]], aggs: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """The sentence head: hashed sentence features + tagger aggregates -> (weights, agg weights, bias)."""
+    from sklearn.linear_model import LogisticRegression
+
+    S = tf.hash_rows(rows, tf.SENT_HASH_BITS)
+    Zs = sparse.hstack([S, sparse.csr_matrix(aggs)]).tocsr()
+    sent = LogisticRegression(C=SENT_C, max_iter=1000, solver="liblinear").fit(Zs, labels)
+    nh = S.shape[1]
+    return sent.coef_[0][:nh].astype(np.float32), sent.coef_[0][nh:].astype(np.float32), float(sent.intercept_[0])
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))))
+
+
 def fit(items: list[Prepared], seed: int = DEFAULT_SEED, log: bool = False) -> TechniqueModel:
-    """Fit the three heads on ``items`` (seeded, deterministic)."""
+    """Fit the four heads on ``items`` (seeded, deterministic)."""
     from sklearn.linear_model import LogisticRegression
 
     t0 = time.perf_counter()
     w, b = _fit_tagger(items, seed)
-    # sentence head, on out-of-fold tagger probabilities (so it learns the tagger's real errors)
+    # out-of-fold tagger probabilities (inner folds), so the later heads learn its real errors
+    inner = [i % INNER_FOLDS for i in range(len(items))]
     oof: list[np.ndarray] = [np.zeros(0)] * len(items)
     for k in range(INNER_FOLDS):
-        rest = [p for i, p in enumerate(items) if i % INNER_FOLDS != k]
+        rest = [p for p, f in zip(items, inner, strict=True) if f != k]
         wk, bk = _fit_tagger(rest, seed + k + 1)
         for i, p in enumerate(items):
-            if i % INNER_FOLDS == k:
-                oof[i] = 1.0 / (1.0 + np.exp(-np.clip(np.asarray(p.X @ wk + bk, dtype=np.float64), -30, 30)))
-    rows, aggs, labels = [], [], []
+            if inner[i] == k:
+                oof[i] = _sigmoid(np.asarray(p.X @ wk + bk, dtype=np.float64))
+    sent_data = []
     for p, prob in zip(items, oof, strict=True):
         ranges, r, lab = _sentences(p)
-        rows += r
-        aggs.append(sentence_aggregates(prob, ranges))
-        labels.append(lab)
-    S = tf.hash_rows(rows, tf.SENT_HASH_BITS)
-    A = np.vstack(aggs)
-    Zs = sparse.hstack([S, sparse.csr_matrix(A)]).tocsr()
-    sent = LogisticRegression(C=SENT_C, max_iter=1000, solver="liblinear").fit(Zs, np.concatenate(labels))
-    nh = S.shape[1]
-    sent_w = sent.coef_[0][:nh].astype(np.float32)
-    sent_agg = sent.coef_[0][nh:].astype(np.float32)
-    sent_b = float(sent.intercept_[0])
+        sent_data.append((ranges, r, sentence_aggregates(prob, ranges), lab))
+
+    def stack(sel: list[int]) -> tuple[list[list[str]], np.ndarray, np.ndarray]:
+        rows = [row for i in sel for row in sent_data[i][1]]
+        aggs = np.vstack([sent_data[i][2] for i in sel])
+        return rows, aggs, np.concatenate([sent_data[i][3] for i in sel])
+
+    sent_w, sent_agg, sent_b = _fit_sentence(*stack(list(range(len(items)))))
+    # out-of-fold sentence probabilities, then the stacked tagger on both out-of-fold outputs
+    F_rows, F_y = [], []
+    for k in range(INNER_FOLDS):
+        rest = [i for i, f in enumerate(inner) if f != k]
+        sw, sa, sb = _fit_sentence(*stack(rest))
+        for i, p in enumerate(items):
+            if inner[i] != k:
+                continue
+            ranges, r, a, _ = sent_data[i]
+            S = tf.hash_rows(r, tf.SENT_HASH_BITS)
+            sprob = _sigmoid(np.asarray(S @ sw + a @ sa + sb, dtype=np.float64)) if r else np.zeros(0)
+            F_rows.append(tf.stack_features(p.doc, oof[i], ranges, sprob))
+            F_y.append(p.y)
+    st = LogisticRegression(C=STACK_C, max_iter=2000).fit(np.vstack(F_rows), np.concatenate(F_y))
+    st_w, st_b = st.coef_[0].astype(np.float64), float(st.intercept_[0])
     if log:
         print(f"  tagger + sentence head: {time.perf_counter() - t0:.0f}s", file=sys.stderr)
     # span classifier on gold spans
@@ -221,7 +252,7 @@ def fit(items: list[Prepared], seed: int = DEFAULT_SEED, log: bool = False) -> T
         print(f"  + span classifier: {time.perf_counter() - t0:.0f}s", file=sys.stderr)
     return TechniqueModel(
         si_w=w, si_b=b, sent_w=sent_w, sent_agg=sent_agg, sent_b=sent_b,
-        tc_w=W[:nt], tc_dense=W[nt:], tc_b=B, classes=TECHNIQUES,
+        tc_w=W[:nt], tc_dense=W[nt:], tc_b=B, classes=TECHNIQUES, st_w=st_w, st_b=st_b,
     )
 
 

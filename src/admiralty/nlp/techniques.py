@@ -6,14 +6,19 @@ Two sources of evidence, combined:
   calling, flag-waving, slogans, doubt cues, thought-terminating cliches, ...) matched on
   lower-cased tokens, and **repetition** (content n-grams that recur in the article).
 * **A learned model** trained on the labelled PTC articles (``training/train_techniques.py``): a
-  token tagger finds the spans (span identification), a span classifier names the technique
-  (technique classification). Both are linear heads over hashed spaCy features and the parse's
-  own ``doc.tensor``, so the stage costs a few milliseconds per article on top of the parse.
-  Lexicon and repetition hits are features of both heads.
+  token tagger and a sentence head score tokens and sentences, a stacked second-stage tagger
+  combines both (span identification), a span classifier names the technique (technique
+  classification). All are linear heads over hashed spaCy features, the parse's own
+  ``doc.tensor`` and each other's outputs, so the stage costs a few milliseconds per article on
+  top of the parse. Lexicon and repetition hits are features of the heads.
+* **The parse** shapes sentence-level spans: when a sentence is a report ("X said that ..."), the
+  span is the reported clause, not the "X said" frame (``lexicons/techniques_reporting_verbs.txt``).
 
 Every span records what produced it in ``by``: ``techniques.model/<n>`` (the learned heads) or
-``techniques.lexicon/<n>`` (a word list or repetition alone); :func:`explain` turns a record into
-the sentence an analyst reads. Classes the cross-validation cannot see (F1 under 0.10 on PTC, see
+``techniques.lexicon/<n>`` (a word list or repetition alone), and in ``evidence`` the details: the
+head and its probability, the class head's probability, the word-list entries and repeated phrases
+inside the span, the clause cut. :func:`explain` turns a record into the sentence an analyst
+reads. Classes the cross-validation cannot see (F1 under 0.10 on PTC, see
 BENCHMARKS.md) are listed in ``[techniques] disabled`` and not emitted.
 """
 
@@ -36,9 +41,11 @@ if TYPE_CHECKING:
     from ..model import Article
     from ..resources import Resources
 
-VERSION = "techniques.combined/1"
-BY_MODEL = "techniques.model/1"
-BY_LEXICON = "techniques.lexicon/1"
+VERSION = "techniques.combined/2"
+BY_MODEL = "techniques.model/2"
+BY_LEXICON = "techniques.lexicon/2"
+REPORTING = "techniques_reporting_verbs"
+_MAX_CUES = 3  # word-list / repetition entries named in one record's evidence
 MODEL_FILE = "techniques.npz"
 
 
@@ -51,6 +58,7 @@ class Found:
     technique: str
     confidence: float
     by: str
+    evidence: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,6 +76,7 @@ class Settings:
     min_confidence: float
     disabled: frozenset[str]
     lexicon_union: frozenset[str]
+    clause_cut: bool
 
     @classmethod
     def from_config(cls, config: Any) -> Settings:
@@ -83,6 +92,7 @@ class Settings:
             min_confidence=float(config["techniques.min_confidence"]),
             disabled=frozenset(str(x) for x in config["techniques.disabled"]),
             lexicon_union=frozenset(str(x) for x in config["techniques.lexicon_union"]),
+            clause_cut=bool(config["techniques.clause_cut"]),
         )
 
 
@@ -158,8 +168,42 @@ def lexicon_spans(doc: Doc, hits: Sequence[tf.Hit], settings: Settings) -> list[
         if (a, b, h.technique) in seen:
             continue
         seen.add((a, b, h.technique))
-        found.append(Found(a, b, h.technique, settings.lexicon_confidence, BY_LEXICON))
+        found.append(Found(a, b, h.technique, settings.lexicon_confidence, BY_LEXICON, (_cue(h),)))
     return found
+
+
+def _cue(h: tf.Hit) -> str:
+    """One hit as an evidence string: ``word list loaded language: 'disgraceful'``."""
+    if h.source == "repetition":
+        return f"repeated phrase: '{h.entry}'"
+    return f"word list {h.source.removeprefix('techniques_').replace('_', ' ')}: '{h.entry}'"
+
+
+def _cues(hits: Sequence[tf.Hit], s: int, e: int) -> list[str]:
+    """Evidence strings of the hits inside tokens ``[s, e)`` (at most ``_MAX_CUES``, in order)."""
+    out: list[str] = []
+    for h in hits:
+        if s <= h.start and h.end <= e:
+            c = _cue(h)
+            if c not in out:
+                out.append(c)
+        if len(out) >= _MAX_CUES:
+            break
+    return out
+
+
+def clause_core(doc: Doc, s: int, e: int, reporting: frozenset[str]) -> tuple[int, int]:
+    """The reported clause of a sentence ``[s, e)`` whose root is a reporting verb with a clausal
+    complement ("The minister said [that the plan is a disgrace]"); the whole range otherwise."""
+    root = doc[s:e].root
+    if root.lemma_.lower() not in reporting:
+        return s, e
+    for child in root.children:
+        if child.dep_ in ("ccomp", "xcomp"):
+            a, b = _trim(doc, max(s, child.left_edge.i), min(e, child.right_edge.i + 1))
+            if b - a >= 3:
+                return a, b
+    return s, e
 
 
 def sentence_ranges(doc: Doc) -> list[tuple[int, int]]:
@@ -173,9 +217,10 @@ def sentence_ranges(doc: Doc) -> list[tuple[int, int]]:
 
 
 def model_spans(
-    doc: Doc, hits: Sequence[tf.Hit], model: TechniqueModel, settings: Settings
+    doc: Doc, hits: Sequence[tf.Hit], model: TechniqueModel, settings: Settings, res: Resources
 ) -> list[Found]:
-    """Spans from the learned heads: tagger runs and whole sentences, each then classified."""
+    """Spans from the learned heads: runs of the stacked tagger and sentence (or reported-clause)
+    spans of the sentence head, each then classified."""
     if len(doc) == 0:
         return []
     hit_list = list(hits)
@@ -184,29 +229,32 @@ def model_spans(
     sents = sentence_ranges(doc)
     S = tf.hash_rows([tf.sentence_feature_strings(doc, s, e, hit_list) for s, e in sents], tf.SENT_HASH_BITS)
     sprob = model.sentence_proba(S, sentence_aggregates(proba, sents))
-    # (token range, span probability, restricted to sentence-level classes?)
-    ranges: list[tuple[int, int, float, bool]] = [
-        (s, e, float(proba[s:e].mean()), False)
-        for s, e in decode(doc, proba, settings.span_threshold, settings.max_gap)
-    ]
-    ranges += [
-        (s, e, float(q), True)
-        for (s, e), q in zip(sents, sprob, strict=True)
-        if q >= settings.sentence_threshold
-    ]
+    stacked = model.stacked_proba(tf.stack_features(doc, proba, sents, sprob))
+    reporting = frozenset(res.lexicon(REPORTING)) if settings.clause_cut else frozenset()
+    # (token range, span probability, restricted to sentence-level classes?, evidence)
+    ranges: list[tuple[int, int, float, bool, str]] = []
+    for s, e in decode(doc, stacked, settings.span_threshold, settings.max_gap):
+        q = float(stacked[s:e].mean())
+        ranges.append((s, e, q, False, f"token tagger p={q:.2f}"))
+    for (s, e), q in zip(sents, sprob, strict=True):
+        if q < settings.sentence_threshold:
+            continue
+        a, b = clause_core(doc, s, e, reporting)
+        why = f"sentence head p={q:.2f}" + (", reported clause only" if (a, b) != (s, e) else "")
+        ranges.append((a, b, float(q), True, why))
     if not ranges:
         return []
     D = tf.dense(doc)
     counts = tf.ngram_counts(doc)
-    rows = [tf.span_feature_strings(doc, s, e, hit_list, counts) for s, e, _, _ in ranges]
+    rows = [tf.span_feature_strings(doc, s, e, hit_list, counts) for s, e, _, _, _ in ranges]
     Xs = tf.hash_rows(rows, tf.SPAN_HASH_BITS)
-    Ds = np.stack([D[s:e].mean(axis=0) for s, e, _, _ in ranges])
+    Ds = np.stack([D[s:e].mean(axis=0) for s, e, _, _, _ in ranges])
     P = model.tc_proba(Xs, Ds)
     enabled = np.array([c not in settings.disabled for c in model.classes])
     long_ok = np.array([c in settings.sentence_classes for c in model.classes])
     found = []
     seen: set[tuple[int, int, str]] = set()
-    for (s, e, q, whole), probs in zip(ranges, P, strict=True):
+    for (s, e, q, whole, why), probs in zip(ranges, P, strict=True):
         allowed = enabled & long_ok if whole else enabled
         masked = np.where(allowed, probs, -1.0)
         k = int(np.argmax(masked))
@@ -219,7 +267,8 @@ def model_spans(
         if conf < settings.min_confidence or (a, b, model.classes[k]) in seen:
             continue
         seen.add((a, b, model.classes[k]))
-        found.append(Found(a, b, model.classes[k], round(conf, 4), BY_MODEL))
+        evidence = (why, f"class head p={float(probs[k]):.2f}", *_cues(hit_list, s, e))
+        found.append(Found(a, b, model.classes[k], round(conf, 4), BY_MODEL, evidence))
     return found
 
 
@@ -240,7 +289,7 @@ def detect(
     if settings.mode == "lexicon":
         found = lexicon_spans(doc, hits, settings)
     else:
-        found = model_spans(doc, hits, model or load_model(res), settings)
+        found = model_spans(doc, hits, model or load_model(res), settings, res)
         extra = [
             f
             for f in lexicon_spans(doc, hits, settings)
@@ -271,6 +320,7 @@ def find_techniques(article: Article, doc: Doc | None, res: Resources) -> Articl
                 slug=technique_slug(f.technique),
                 confidence=round(min(1.0, max(0.0, f.confidence)), 4),
                 by=f.by,
+                evidence=f.evidence,
             )
         )
     return replace(article, techniques=tuple(out))
@@ -304,4 +354,5 @@ def explain(record: Technique, res: Resources | None = None, article_text: str |
             f"{record.technique} by the learned tagger and classifier trained on PTC "
             f"(confidence {record.confidence:.2f})"
         )
-    return head + cue_text + repeat
+    recorded = f"; evidence: {'; '.join(record.evidence)}" if record.evidence else ""
+    return head + recorded + cue_text + repeat

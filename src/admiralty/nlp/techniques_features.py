@@ -12,6 +12,9 @@ model sees exactly the same features when it is trained and when it runs.
   the 96 dense values of spaCy's own ``doc.tensor`` (free: the parse computed them already).
 * **Sentence features** (sentence head): the sentence's lemmas, bigrams, parts of speech, lexicon
   hits and punctuation cues, plus (in ``techniques_model``) the token tagger's probabilities.
+* **Stacked token features** (second-stage tagger): the first tagger's probability and its means
+  over windows of 1, 3 and 7 tokens, the sentence head's probability for the token's sentence and
+  its neighbours, sentence and article summaries, position in the sentence, punctuation, quotes.
 * **Span features** (technique classification): the span's words and lemmas, its context, length,
   sentence position, lexicon and repetition hits, and the mean ``doc.tensor`` over the span.
 
@@ -401,3 +404,49 @@ def hash_rows(rows: list[list[str]], bits: int) -> csr_matrix:
     X = hasher.transform(rows).tocsr()
     X.data[:] = 1.0
     return X
+
+
+STACK_DIM = 17  # width of ``stack_features`` rows
+
+
+def _logit(x: np.ndarray | float) -> np.ndarray:
+    q = np.clip(np.asarray(x, dtype=np.float64), 1e-4, 1 - 1e-4)
+    return np.asarray(np.log(q / (1 - q)))
+
+
+def _window_mean(p: np.ndarray, w: int) -> np.ndarray:
+    c = np.concatenate([[0.0], np.cumsum(p)])
+    i = np.arange(len(p))
+    a = np.maximum(0, i - w)
+    b = np.minimum(len(p), i + w + 1)
+    return np.asarray((c[b] - c[a]) / (b - a))
+
+
+def stack_features(
+    doc: Doc, proba: np.ndarray, sents: list[tuple[int, int]], sprob: np.ndarray
+) -> np.ndarray:
+    """Dense rows (tokens x ``STACK_DIM``) for the second-stage tagger: what the first tagger and
+    the sentence head said about the token, its neighbours, its sentence and its article."""
+    n = len(proba)
+    if n == 0:
+        return np.zeros((0, STACK_DIM))
+    v = token_view(doc)
+    art_sent = float(sprob.mean()) if len(sprob) else 0.3
+    sv, smax, smean, rel, slen, prev, nxt, first = (np.zeros(n) for _ in range(8))
+    for k, ((s, e), q) in enumerate(zip(sents, sprob, strict=True)):
+        sv[s:e] = q
+        smax[s:e] = proba[s:e].max()
+        smean[s:e] = proba[s:e].mean()
+        rel[s:e] = (np.arange(s, e) - s) / max(1, e - s)
+        slen[s:e] = np.log1p(e - s)
+        prev[s:e] = sprob[k - 1] if k > 0 else art_sent
+        nxt[s:e] = sprob[k + 1] if k + 1 < len(sprob) else art_sent
+        first[s:e] = k == 0
+    cols = [
+        _logit(proba), _logit(_window_mean(proba, 1)), _logit(_window_mean(proba, 3)),
+        _logit(_window_mean(proba, 7)), _logit(sv), _logit(smax), _logit(smean), rel, slen,
+        _logit(prev), _logit(nxt), first, np.full(n, _logit(float(proba.mean()))),
+        np.full(n, _logit(art_sent)), np.array(v.is_punct, dtype=np.float64),
+        np.array(v.is_stop, dtype=np.float64), _quote_state(doc).astype(np.float64),
+    ]
+    return np.stack(cols, axis=1)

@@ -1,4 +1,4 @@
-"""The learned half of the technique stage: three small linear heads, applied with numpy only.
+"""The learned half of the technique stage: four small linear heads, applied with numpy only.
 
 * **Token tagger** (span identification): logistic regression -- "is this token inside a
   propaganda span?" -- over hashed token features (``techniques_features.token_feature_strings``).
@@ -8,6 +8,11 @@
   above its threshold becomes one span: most PTC techniques other than the lexical ones (doubt,
   causal oversimplification, appeal to authority, black-and-white, whataboutism ...) cover most of
   their sentence.
+* **Stacked tagger** (second stage): logistic regression over 17 dense values per token
+  (``techniques_features.stack_features``): the first tagger's probabilities in windows around the
+  token, the sentence head's probability for its sentence and the neighbouring ones, article
+  summaries, position. It is fitted on out-of-fold outputs of the first two heads, so it learns
+  how far to trust them; its runs above a threshold are the short spans the stage emits.
 * **Span classifier** (technique classification): multinomial logistic regression over hashed span
   features and the mean ``doc.tensor`` of the span: a distribution over the 14 SemEval classes.
 
@@ -63,6 +68,8 @@ class TechniqueModel:
     tc_dense: np.ndarray  # (96, n_classes)
     tc_b: np.ndarray  # (n_classes,)
     classes: tuple[str, ...]
+    st_w: np.ndarray  # (STACK_DIM,)
+    st_b: float
 
     def token_proba(self, X: csr_matrix) -> np.ndarray:
         """P(token inside a propaganda span)."""
@@ -73,6 +80,12 @@ class TechniqueModel:
         if X.shape[0] == 0:
             return np.zeros(0)
         return _sigmoid(np.asarray(X @ self.sent_w + A @ self.sent_agg + self.sent_b, dtype=np.float64))
+
+    def stacked_proba(self, F: np.ndarray) -> np.ndarray:
+        """P(token inside a propaganda span), second stage, from ``stack_features`` rows."""
+        if F.shape[0] == 0:
+            return np.zeros(0)
+        return _sigmoid(np.asarray(F @ self.st_w + self.st_b, dtype=np.float64))
 
     def tc_proba(self, X: csr_matrix, D: np.ndarray) -> np.ndarray:
         """Class distribution per span row (columns in ``classes`` order)."""
@@ -95,6 +108,8 @@ class TechniqueModel:
             tc_dense=self.tc_dense.astype(np.float32),
             tc_b=self.tc_b.astype(np.float32),
             classes=np.array(self.classes, dtype="U64"),
+            st_w=self.st_w.astype(np.float32),
+            st_b=np.array([self.st_b], dtype=np.float32),
         )
 
     @classmethod
@@ -110,4 +125,6 @@ class TechniqueModel:
                 tc_dense=z["tc_dense"],
                 tc_b=z["tc_b"],
                 classes=tuple(str(c) for c in z["classes"]),
+                st_w=z["st_w"].astype(np.float64),
+                st_b=float(z["st_b"][0]),
             )
