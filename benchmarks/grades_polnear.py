@@ -8,7 +8,9 @@ Three steps, each cached under ``--work`` (default ``/tmp/admiralty_polnear``, n
 1. ``analyse``: the 1,008 texts (``polnear/{train,dev,annotator-training}/text`` minus the PARC
    replication) with their ``metadata.tsv`` publisher and date, written as a JSON Lines input and
    run through ``admiralty analyze --db`` into a SQLite store (slow: run it once, with nice).
-2. ``corpus``: the corpus stages over the stored articles (copies, stories, links, grades).
+2. ``corpus``: the corpus stages over the stored articles (copies, stories, links, grades);
+   ``relink``: links, sources and grades again over the cached copies and stories; ``regrade``:
+   sources and grades only, over the cached links.
 3. ``report``: grade distribution, samples, reliability vs. factuality (``--json`` for machines).
 
     nice -n 10 .venv/bin/python benchmarks/grades_polnear.py analyse
@@ -110,6 +112,7 @@ def step_corpus(work: Path, stages: str, overrides: list[str]) -> None:
     from admiralty.config import Config
     from admiralty.corpus import CorpusPlan, analyse_corpus
     from admiralty.corpus.grade import Grades
+    from admiralty.corpus.links import Links
     from admiralty.corpus.sources import Sources
     from admiralty.model import CorpusResult, from_json, to_json
     from admiralty.resources import Resources
@@ -118,10 +121,15 @@ def step_corpus(work: Path, stages: str, overrides: list[str]) -> None:
     articles = load_articles(work)
     t0 = time.time()
     full = work / "corpus.full.json"
-    if stages == "grade":
+    if stages in ("grade", "links"):
         cached = from_json(CorpusResult, json.loads(full.read_text("utf-8")))
-        keep = CorpusResult(copies=cached.copies, stories=cached.stories, claim_links=cached.claim_links)
-        result = _rerun(articles, res, CorpusPlan((Sources(), Grades())), keep)
+        if stages == "grade":
+            keep = CorpusResult(copies=cached.copies, stories=cached.stories, claim_links=cached.claim_links)
+            result = _rerun(articles, res, CorpusPlan((Sources(), Grades())), keep)
+        else:
+            keep = CorpusResult(copies=cached.copies, stories=cached.stories)
+            result = _rerun(articles, res, CorpusPlan((Links(), Sources(), Grades())), keep)
+            full.write_text(json.dumps(to_json(result), ensure_ascii=False), "utf-8")
     else:
         result = analyse_corpus(articles, res)
         full.write_text(json.dumps(to_json(result), ensure_ascii=False), "utf-8")
@@ -253,7 +261,7 @@ def step_report(work: Path, sample: int, seed: int, as_json: bool) -> dict[str, 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("step", choices=["analyse", "corpus", "regrade", "report", "all"])
+    ap.add_argument("step", choices=["analyse", "corpus", "relink", "regrade", "report", "all"])
     ap.add_argument("--work", type=Path, default=Path("/tmp/admiralty_polnear"))
     ap.add_argument("--sample", type=int, default=30)
     ap.add_argument("--seed", type=int, default=7)
@@ -265,6 +273,8 @@ def main() -> None:
         step_analyse(args.work)
     if args.step in ("corpus", "all"):
         step_corpus(args.work, "all", args.overrides)
+    if args.step == "relink":
+        step_corpus(args.work, "links", args.overrides)
     if args.step == "regrade":
         step_corpus(args.work, "grade", args.overrides)
     if args.step in ("report", "all"):

@@ -40,12 +40,12 @@ def test_claim_vectors_one_normalised_row_per_claim(resources) -> None:  # type:
     vecs = article.claim_vectors
     assert vecs.dtype == np.float32 and vecs.shape == (len(article.claims), vecs.shape[1])
     assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-4)
-    again = embed_mod.embed_texts(resources, [c.text for c in article.claims])
+    again = resources.embed([c.text for c in article.claims])
     assert np.array_equal(vecs, again), "deterministic"
 
 
-def test_static_vectors_follow_meaning(resources) -> None:  # type: ignore[no-untyped-def]
-    a, b, c = embed_mod.embed_texts(resources, [
+def test_claim_vectors_follow_meaning(resources) -> None:  # type: ignore[no-untyped-def]
+    a, b, c = resources.embed([
         "Russia launched missiles at Kyiv overnight.",
         "Overnight, Russian missiles struck the Ukrainian capital.",
         "The recipe needs two cups of flour and some sugar.",
@@ -69,7 +69,7 @@ def test_figures_outrank_pleasantries(resources) -> None:  # type: ignore[no-unt
         "Thank you all so much for coming tonight.",
         "I am very happy to be here with my family.",
     ]
-    scores = head.score(texts, embed_mod.embed_texts(resources, texts))
+    scores = head.score(texts, resources.embed(texts))
     assert min(scores[:2]) > max(scores[2:])
 
 
@@ -81,7 +81,7 @@ def test_empty_article_is_fine(resources) -> None:  # type: ignore[no-untyped-de
 def test_model_registered_in_run_block(resources) -> None:  # type: ignore[no-untyped-def]
     analyse("The minister resigned on Monday after the vote.", resources)
     names = {m.name for m in resources.models}
-    assert "checkworthiness-linear" in names and any(n.startswith("static-minilm") for n in names)
+    assert "checkworthiness-linear" in names and any(n.endswith("-int8-onnx") for n in names)
 
 
 # -- evaluation gates on real data --------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Train the check-worthiness head on CLEF CheckThat! 2024 task 1 English. One seeded command:
 
-    nice -n 10 .venv/bin/python training/train_checkworthiness.py
+    nice -n 10 .venv/bin/python training/train_checkworthiness.py            # models/checkworthiness.npz
+    nice -n 10 .venv/bin/python training/train_checkworthiness.py --lexical  # ..._lexical.npz (--rules-only)
 
 - train: ``CT24_checkworthy_english_train.tsv`` (22,501 rows once line 16877, which holds two
   records, is split);
@@ -9,8 +10,8 @@
 - report on ``..._dev-test.tsv``: F1 of the positive class (the CheckThat! metric) at the dev
   threshold, with a seeded bootstrap 95% interval (dev-test has 318 sentences).
 
-The claim vectors come from the shipped static encoder (``admiralty.nlp.embed``), the same one
-the pipeline uses, so the head sees at run time exactly what it was trained on. ClaimBuster's
+The claim vectors come from the pipeline's shared encoder (``Resources.embed``: MiniLM as an int8
+ONNX graph), so the head sees at run time exactly what it was trained on. ClaimBuster's
 sentence sets in ``../shared/data/claimbuster`` are all contained in CT24 (same sentence ids), so
 they add nothing; ``--extra-debates`` adds the CLEF 2019/2020 debate sentences (a different,
 much sparser labelling) for comparison.
@@ -100,8 +101,11 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--n-features", type=int, default=2**18)
     ap.add_argument("--extra-debates", action="store_true")
-    ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--lexical", action="store_true",
+                    help="train the head of --rules-only runs: word and surface features, no vectors")
+    ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args()
+    args.out = args.out or (OUT.with_name("checkworthiness_lexical.npz") if args.lexical else OUT)
     np.random.seed(args.seed)
 
     from scipy.sparse import csr_matrix, hstack
@@ -109,11 +113,9 @@ def main() -> None:
 
     from admiralty.config import Config
     from admiralty.nlp import checkworthiness as cw
-    from admiralty.nlp import embed as embed_mod
     from admiralty.resources import Resources
 
     res = Resources(Config.default())
-    encoder = embed_mod.load_static(res)
 
     x_tr, y_tr = load_ct24("train")
     x_dv, y_dv = load_ct24("dev")
@@ -125,8 +127,11 @@ def main() -> None:
           f"dev-test {len(x_te):,} ({y_te.mean():.1%})")
 
     t0 = time.perf_counter()
-    v_tr, v_dv, v_te = encoder.encode(x_tr), encoder.encode(x_dv), encoder.encode(x_te)
-    print(f"static vectors in {time.perf_counter() - t0:.1f} s")
+    if args.lexical:  # the vector block stays, all zeros, so both heads share one file format
+        v_tr, v_dv, v_te = (np.zeros((len(x), 384), np.float32) for x in (x_tr, x_dv, x_te))
+    else:
+        v_tr, v_dv, v_te = res.embed(x_tr), res.embed(x_dv), res.embed(x_te)
+    print(f"claim vectors in {time.perf_counter() - t0:.1f} s")
 
     # idf from train: log((1 + n) / (1 + df)) + 1, as the usual smooth idf
     counts = cw.hashing_vectorizer(args.n_features).transform(x_tr)
@@ -144,7 +149,7 @@ def main() -> None:
 
     results = []
     for cls_w in (None, "balanced"):
-        for vw in (1.0, 2.0):
+        for vw in (0.0,) if args.lexical else (1.0, 2.0, 4.0):
             for c in (1.0, 4.0):
                 sw = 1.0
                 model = LogisticRegression(C=c, max_iter=4000, class_weight=cls_w, random_state=args.seed)
@@ -172,7 +177,8 @@ def main() -> None:
         "data": "CLEF CheckThat! 2024 task 1 English train"
         + (" + CLEF 2019/2020 debates" if args.extra_debates else ""),
         "params": {"C": c, "vector_weight": vw, "class_weight": cls_w, "seed": args.seed,
-                   "n_features": n_ng, "encoder": "static_minilm"},
+                   "n_features": n_ng,
+                   "encoder": "none" if args.lexical else res.models[0].name},
         "dev_f1": round(f_dv, 4),
         "dev_test_f1": round(f_te, 4),
         "dev_test_f1_ci95": [round(lo, 4), round(hi, 4)],

@@ -29,6 +29,15 @@ from .errors import ConfigError
 
 ENV_PREFIX = "ADMIRALTY_"
 
+# What ``--rules-only`` means: beyond the spaCy parse, no neural model. Claim vectors are hashed
+# word n-grams (no sentence encoder), check-worthiness comes from the head's word features alone,
+# techniques from word lists and repetition. DESIGN.md's speed budget asks >= 0.8x bare spaCy of this mode.
+RULES_ONLY = (
+    "models.embedder_runtime=hashing",
+    "checkworthiness.head=lexical",
+    "techniques.mode=lexicon",
+)
+
 
 def _defaults() -> dict[str, Any]:
     text = resources.files("admiralty").joinpath("default_config.toml").read_text("utf-8")

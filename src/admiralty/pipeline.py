@@ -227,7 +227,7 @@ class Pipeline:
         import multiprocessing
 
         names = [f"{st.func.__module__}:{st.func.__name__}" if st.func else "parse" for st in self.stages]
-        config = self.resources.config.with_overrides(["models.torch_threads=1", "pipeline.workers=1"])
+        config = self.resources.config.with_overrides(["models.threads=1", "pipeline.workers=1"])
         context = multiprocessing.get_context("spawn")
         with context.Pool(workers, initializer=_worker_init, initargs=(config, names, self.fail_fast)) as pool:
             yield from pool.imap(_worker_analyse, batches)

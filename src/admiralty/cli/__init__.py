@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from .. import __version__
-from ..config import Config
+from ..config import RULES_ONLY, Config
 from ..errors import AdmiraltyError
 
 # Commands living in their own modules (each exposes a click command named `command`).
@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "admiralty.cli.export",
     "admiralty.cli.stance",
     "admiralty.cli.narratives",
+    "admiralty.cli.models",
 )
 
 
@@ -80,10 +81,15 @@ def config_options(func: Callable[..., Any]) -> Callable[..., Any]:
                   help="A TOML file overriding the default settings.")
     @click.option("--set", "overrides", multiple=True, metavar="SECTION.KEY=VALUE",
                   help="Override one setting (repeatable), e.g. --set pipeline.batch_size=64.")
+    @click.option("--rules-only", is_flag=True,
+                  help="No sentence encoder or technique heads: word-hashing claim vectors, the "
+                       "check-worthiness head's word features, technique word lists. Faster; claim "
+                       "matching is then blind to paraphrase.")
     @functools.wraps(func)
-    def wrapper(*args: Any, config_file: str | None, overrides: tuple[str, ...], **kwargs: Any) -> Any:
+    def wrapper(*args: Any, config_file: str | None, overrides: tuple[str, ...], rules_only: bool,
+                **kwargs: Any) -> Any:
         try:
-            config = Config.load(config_file, overrides)
+            config = Config.load(config_file, (*RULES_ONLY, *overrides) if rules_only else overrides)
         except AdmiraltyError as exc:
             raise click.UsageError(str(exc)) from exc
         return func(*args, config=config, **kwargs)

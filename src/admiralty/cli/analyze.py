@@ -107,7 +107,7 @@ def _on_dask(paths: tuple[str, ...], address: str, config: Config, store: Store 
             client = stack.enter_context(Client(address))
         doc = analyze_on_dask(paths, client, config, store=store)
     if store is not None:
-        store.add([*doc.articles, *doc.failures])
+        store.add([*doc.articles, *doc.failures], encoder=Resources(config).encoder_id)
         store.replace_corpus(CorpusResult(doc.sources, doc.copies, doc.stories, doc.claim_links, doc.grades))
     return doc
 

@@ -9,8 +9,7 @@ How it works:
 2. ``query``: claims of articles that are copies of an origin present in the corpus take no part
    (only origins are independent); claims of one article, or of articles in one copy group, are
    never paired. Candidates come from bounded random-hyperplane LSH (:mod:`.ann`) over the claim
-   vectors; survivors of a loose cosine pre-filter are re-embedded with the packaged MiniLM
-   (``res.embed``) when ``reembed`` is on, and that cosine decides. A pair is a match when its
+   vectors (MiniLM, embedded once by the pipeline), and their cosine decides. A pair is a match when its
    cosine reaches ``match_cosine`` and the claims share an entity, or ``strong_cosine`` alone.
    Each claim keeps its ``max_links_per_claim`` best matches.
 3. Typed reasons for every match (rule, version, parameters, records, a sentence):
@@ -21,12 +20,15 @@ How it works:
    * ``numbers.different_quantity``  -- numbers that count different things (30,000 troops vs
      200,000 soldiers): said, and *not* a contradiction;
    * ``numbers.conflict``            -- different numbers for the same counted thing (a tension);
+   * ``numbers.one_sided``           -- only one claim gives a figure, so the other cannot confirm it;
    * ``scope.different_place``       -- the claims speak of different places;
    * ``contradiction.withheld``      -- a tension that is not called a contradiction because the
      rule's measured precision is below ``contradicts_min_precision``.
 
-4. Relation: ``restates`` (cosine >= ``restates_cosine``, no tension), ``supports`` (cosine >=
-   ``supports_cosine``, no tension), ``contradicts`` (a tension, and the contradiction rule's
+4. Relation: ``restates`` (cosine >= ``restates_cosine``), ``supports`` (cosine >=
+   ``supports_cosine`` and a shared entity), both only with no tension and no note (a claim about
+   another place or another quantity, or without the other's figure, confirms nothing),
+   ``contradicts`` (a tension, and the contradiction rule's
    measured precision ``contradiction_precision`` >= ``contradicts_min_precision``), else
    ``related`` with the tension in its reasons.
 """
@@ -41,11 +43,10 @@ from typing import Any
 import numpy as np
 
 from ..model import Article, ClaimLink, CorpusResult, Reason
-from ..nlp.embed import embed_texts
 from ..resources import Resources
 from .ann import candidate_pairs
 
-VERSION = "links.rules/1"
+VERSION = "links.rules/2"
 PLACE_LABELS = ("GPE", "LOC")
 _NEGATORS = re.compile(r"\b(?:not|no|never|n't|none|nobody|nothing|neither|nor|without)\b|n't\b", re.IGNORECASE)
 _WORD = re.compile(r"[a-z][a-z'-]*")
@@ -72,7 +73,7 @@ def claim_vectors(articles: Sequence[Article], res: Resources) -> list[np.ndarra
     missing = [c.text for a in articles if a.claim_vectors is None or len(a.claim_vectors) != len(a.claims)
                for c in a.claims]
     # The same encoder as the pipeline's claim vectors: mixing encoders mixes vector sizes.
-    embedded = embed_texts(res, missing) if missing else None
+    embedded = res.embed(missing) if missing else None
     out, k = [], 0
     for a in articles:
         if a.claim_vectors is not None and len(a.claim_vectors) == len(a.claims):
@@ -118,8 +119,8 @@ class Links:
 
 def _settings(res: Resources) -> dict[str, Any]:
     keys = (
-        "ann_bits", "ann_bands", "ann_window", "ann_seed", "prefilter_cosine", "match_cosine",
-        "strong_cosine", "supports_cosine", "restates_cosine", "max_links_per_claim", "reembed",
+        "ann_bits", "ann_bands", "ann_window", "ann_seed", "match_cosine",
+        "strong_cosine", "supports_cosine", "restates_cosine", "max_links_per_claim",
         "contradiction_precision", "contradicts_min_precision",
     )
     return {k: res.config[f"links.{k}"] for k in keys}
@@ -148,7 +149,8 @@ def link_claims(claims: dict[str, ClaimEntry], previous: CorpusResult, res: Reso
     x = np.stack([claims[i].vector for i in ids])
     pairs = candidate_pairs(x, bits=int(s["ann_bits"]), bands=int(s["ann_bands"]),
                             window=int(s["ann_window"]), seed=int(s["ann_seed"]))
-    keep = []
+    antonyms = antonym_pairs(res)
+    scored = []
     for i, j in pairs:
         a, b = claims[ids[i]], claims[ids[j]]
         if a.article == b.article:
@@ -156,20 +158,7 @@ def link_claims(claims: dict[str, ClaimEntry], previous: CorpusResult, res: Reso
         ga, gb = group_of.get(a.article), group_of.get(b.article)
         if ga is not None and ga == gb:
             continue
-        if float(x[i] @ x[j]) >= float(s["prefilter_cosine"]):
-            keep.append((i, j))
-    if not keep:
-        return []
-    if s["reembed"]:
-        need = sorted({k for p in keep for k in p})
-        fresh = dict(zip(need, res.embed([claims[ids[k]].text for k in need]), strict=True))
-        cos = {(i, j): float(fresh[i] @ fresh[j]) for i, j in keep}
-    else:
-        cos = {(i, j): float(x[i] @ x[j]) for i, j in keep}
-    antonyms = antonym_pairs(res)
-    scored = []
-    for (i, j), c in cos.items():
-        a, b = claims[ids[i]], claims[ids[j]]
+        c = float(x[i] @ x[j])
         shared = a.entities & b.entities
         if c >= float(s["strong_cosine"]) or (c >= float(s["match_cosine"]) and shared):
             scored.append((c, ids[i], ids[j]))
@@ -254,6 +243,12 @@ def tensions_and_notes(
                             {"values": [p[0], q[0]], "counts": [p[1], q[1]]}, recs,
                             f"The numbers count different things ({_fmt(p)} against {_fmt(q)}): "
                             "not a contradiction."))
+    elif qa or qb:
+        stated, silent = (ci, cj) if qa else (cj, ci)
+        q = (qa or qb)[0]
+        notes.append(_r("numbers.one_sided", {"stated_by": stated, "value": q[0]}, recs,
+                        f"Only {stated} gives a figure ({_fmt(q)}); {silent} states none, so it "
+                        "cannot confirm it."))
     if a.places and b.places and not (a.places & b.places):
         notes.append(_r("scope.different_place",
                         {"places": [sorted(a.places), sorted(b.places)]}, recs,
@@ -287,9 +282,11 @@ def decide(
                               {"measured_precision": precision, "required": floor}, recs,
                               "In tension, but not called a contradiction: the contradiction rule's "
                               f"measured precision ({precision:.2f}) is below {floor:.2f}."))
+    elif notes:  # other places, other quantities, a figure on one side only: no confirmation
+        relation = "related"
     elif cosine >= float(s["restates_cosine"]):
         relation = "restates"
-    elif cosine >= float(s["supports_cosine"]):
+    elif cosine >= float(s["supports_cosine"]) and shared:
         relation = "supports"
     else:
         relation = "related"

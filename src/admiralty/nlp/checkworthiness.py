@@ -1,12 +1,13 @@
 """Check-worthiness: how much each claim deserves a fact-checker's time, a score in [0, 1].
 
 A logistic-regression head over three blocks of features of the claim text:
-- the claim's vector from the shared ``embed`` stage (the static encoder distilled from MiniLM;
-  when ``[embed] encoder`` is set to something else the head embeds with the static encoder it was
-  trained on, so its inputs never change under it);
+- the claim's vector from the shared ``embed`` stage (MiniLM, the encoder it was trained with);
 - hashed word unigrams and bigrams (sub-linear tf x idf, L2-normalised), which carry the lexical
   signals of checkable statements (figures, comparatives, "percent", "voted", "million");
 - a few surface features (a digit, a money or percent sign, a year, the length).
+
+``--rules-only`` runs use a second head trained on the word and surface blocks alone
+(``models/checkworthiness_lexical.npz``), since those runs have no MiniLM vectors.
 
 Trained by ``training/train_checkworthiness.py`` on CLEF CheckThat! 2024 task 1 English (train;
 C, block weights and the decision threshold chosen on dev; reported on dev-test), stored as plain
@@ -27,10 +28,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..errors import ModelError
 from ..model import ModelInfo
 from ..pipeline import replace, stage
 from ..resources import file_sha256
-from . import embed as embed_mod
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -38,8 +39,8 @@ if TYPE_CHECKING:
     from ..model import Article
     from ..resources import Resources
 
-VERSION = "checkworthiness.linear/1"
-MODEL_FILE = "checkworthiness.npz"
+VERSION = "checkworthiness.linear/2"
+MODEL_FILES = {"encoder": "checkworthiness.npz", "lexical": "checkworthiness_lexical.npz"}
 
 _DIGIT = re.compile(r"\d")
 _MONEY_PCT = re.compile(r"[%$€£¥]|\b(percent|per cent|million|billion|trillion|dollars?|euros?)\b", re.I)
@@ -138,12 +139,14 @@ class Head:
 
 
 def load_head(res: Resources) -> Head:
-    path = res.model_file(MODEL_FILE)
+    """The head ``[checkworthiness] head`` names ("encoder" or "lexical"), recorded in the run."""
+    kind = str(res.config["checkworthiness.head"])
+    if kind not in MODEL_FILES:
+        raise ModelError(f"checkworthiness.head={kind!r}: use one of {', '.join(MODEL_FILES)}")
+    path = res.model_file(MODEL_FILES[kind])
     head = Head.load(path)
-    res.register_model(
-        "checkworthiness",
-        ModelInfo("checkworthiness-linear", str(head.meta.get("version", "1")), file_sha256(path)),
-    )
+    name = "checkworthiness-linear" if kind == "encoder" else "checkworthiness-lexical"
+    res.register_model("checkworthiness", ModelInfo(name, str(head.meta.get("version", "1")), file_sha256(path)))
     return head
 
 
@@ -155,13 +158,10 @@ def score_claims(article: Article, doc: Doc | None, res: Resources) -> Article:
     head: Head = res.cached("checkworthiness:head", lambda: load_head(res))
     texts = [c.text for c in article.claims]
     vectors = article.claim_vectors
-    if (
-        vectors is None
-        or len(vectors) != len(texts)
-        or str(res.config["embed.encoder"]) != "static"
-    ):
-        encoder = res.cached("embed:static", lambda: embed_mod.load_static(res))
-        vectors = encoder.encode(texts)
+    if head.vector_weight == 0.0:  # the lexical head reads words only
+        vectors = np.zeros((len(texts), len(head.w_vector)), dtype=np.float32)
+    elif vectors is None or len(vectors) != len(texts):
+        vectors = res.embed(texts)
     scores = head.score(texts, vectors)
     claims = tuple(
         dataclasses.replace(c, checkworthiness=round(float(min(1.0, max(0.0, s))), 4))

@@ -100,6 +100,11 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX outlet_ratings_domain ON outlet_ratings(domain);
     """,
+    # 3: which encoder made an article's claim vectors (vectors of another encoder are not
+    # comparable: they are read back only by a run with the same encoder)
+    """
+    ALTER TABLE articles ADD COLUMN vectors_by TEXT;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -177,9 +182,10 @@ class Store:
     def has_article(self, article_id: str) -> bool:
         return self.db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
 
-    def add(self, items: Iterable[Article | Failure], run_id: int | None = None) -> int:
+    def add(self, items: Iterable[Article | Failure], run_id: int | None = None, *, encoder: str | None = None) -> int:
         """Store a batch in one transaction; articles already stored are left as they are.
-        Returns the number of new articles."""
+        ``encoder`` names what made the claim vectors (``Resources.encoder_id``). Returns the
+        number of new articles."""
         added = 0
         with self.db:
             for item in items:
@@ -188,18 +194,19 @@ class Store:
                         "INSERT INTO failures (run_id, input, stage, reason) VALUES (?, ?, ?, ?)",
                         (run_id, item.input, item.stage, item.reason),
                     )
-                elif self._insert_article(item, run_id):
+                elif self._insert_article(item, run_id, encoder):
                     added += 1
         return added
 
-    def _insert_article(self, a: Article, run_id: int | None) -> bool:
+    def _insert_article(self, a: Article, run_id: int | None, encoder: str | None) -> bool:
+        vectors = _pack(a.claim_vectors) if encoder is not None else None
         cur = self.db.execute(
             "INSERT OR IGNORE INTO articles (id, content_hash, input, title, outlet, author, url, "
-            "published, language, status, skip_reason, text, record_json, vectors, run_id) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "published, language, status, skip_reason, text, record_json, vectors, vectors_by, run_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (a.id, a.content_hash, a.input, a.title, a.outlet, a.author, a.url, a.published,
              a.language, a.status, a.skip_reason, a.text, json.dumps(to_json(a), ensure_ascii=False),
-             _pack(a.claim_vectors), run_id),
+             vectors, encoder if vectors is not None else None, run_id),
         )
         if cur.rowcount == 0:
             return False
@@ -239,9 +246,13 @@ class Store:
 
     # -- reads ------------------------------------------------------------------------------
 
-    def article(self, article_id: str) -> Article | None:
-        row = self.db.execute("SELECT record_json, vectors FROM articles WHERE id = ?", (article_id,)).fetchone()
-        return None if row is None else _article(row[0], row[1])
+    def article(self, article_id: str, *, encoder: str | None = None) -> Article | None:
+        """One stored article; its claim vectors only when ``encoder`` made them (else None:
+        a caller that needs them embeds the claims again)."""
+        row = self.db.execute(
+            "SELECT record_json, vectors, vectors_by FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        return None if row is None else _article(row[0], _vectors_of(row[1], row[2], encoder))
 
     def find_articles(self, prefix: str) -> list[str]:
         """Ids starting with ``prefix`` (so a user may type a short unique prefix)."""
@@ -250,14 +261,15 @@ class Store:
         ).fetchall()
         return [r[0] for r in rows]
 
-    def articles(self, ids: Iterable[str] | None = None) -> Iterator[Article]:
+    def articles(self, ids: Iterable[str] | None = None, *, encoder: str | None = None) -> Iterator[Article]:
+        """Stored articles in storage order (or those of ``ids``); vectors as in :meth:`article`."""
         if ids is None:
-            cur = self.db.execute("SELECT record_json, vectors FROM articles ORDER BY rowid")
-            for blob, vectors in cur:
-                yield _article(blob, vectors)
+            cur = self.db.execute("SELECT record_json, vectors, vectors_by FROM articles ORDER BY rowid")
+            for blob, vectors, by in cur:
+                yield _article(blob, _vectors_of(vectors, by, encoder))
             return
         for article_id in ids:
-            found = self.article(article_id)
+            found = self.article(article_id, encoder=encoder)
             if found is not None:
                 yield found
 
@@ -300,6 +312,11 @@ class Store:
         if table not in ("articles", "claims", "failures", "runs", "reviews", "corpus_records"):
             raise StoreError(f"no table {table!r}")
         return int(self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def _vectors_of(blob: bytes | None, made_by: str | None, encoder: str | None) -> bytes | None:
+    """The stored vectors when the asking run's encoder made them, else None."""
+    return blob if encoder is not None and made_by == encoder else None
 
 
 def _pack(vectors: Any) -> bytes | None:

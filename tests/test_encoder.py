@@ -1,0 +1,56 @@
+"""The shared sentence encoder: the int8 ONNX graph follows the torch model it is built from, and
+``--rules-only`` runs without the encoder and the technique heads."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+from click.testing import CliRunner
+
+from admiralty.cli import main
+from admiralty.config import RULES_ONLY, Config
+from admiralty.resources import Resources
+
+ROOT = Path(__file__).resolve().parents[1]
+SENTENCES = [
+    "Dockworkers at the port of Norhaven stayed off the job for a third day on Wednesday.",
+    "The strike at Norhaven's port entered its third day.",
+    "The central bank raised its key interest rate by half a point.",
+    "Officials said 1,200 containers were waiting to be unloaded.",
+    "Thank you all for coming tonight!",
+    "Is this the end of the road for the coalition?",
+]
+
+
+def test_int8_graph_follows_the_torch_model(resources: Resources) -> None:
+    torch_res = Resources(Config.load(overrides=["models.embedder_runtime=torch"]))
+    fast, ref = resources.embed(SENTENCES), torch_res.embed(SENTENCES)
+    assert fast.shape == ref.shape == (len(SENTENCES), 384)
+    assert np.allclose(np.linalg.norm(fast, axis=1), 1.0, atol=1e-4)
+    assert float((fast * ref).sum(axis=1).min()) >= 0.95
+    # the pairwise similarities keep their order: paraphrase above an unrelated sentence
+    assert float(fast[0] @ fast[1]) > float(fast[0] @ fast[2]) + 0.2
+
+
+def test_batches_and_padding_do_not_change_a_vector(resources: Resources) -> None:
+    one_by_one = np.stack([resources.embed([s])[0] for s in SENTENCES])
+    assert np.allclose(one_by_one, resources.embed(SENTENCES), atol=1e-4)
+    assert resources.embed([]).shape == (0, 384)
+
+
+def test_rules_only_runs_without_the_encoder(tmp_path: Path) -> None:
+    res = Resources(Config.load(overrides=list(RULES_ONLY)))
+    vectors = res.embed(SENTENCES[:2] + SENTENCES[:1])
+    assert np.allclose(vectors[0], vectors[2]) and float(vectors[0] @ vectors[1]) > 0.2
+    assert [m.name for m in res.models] == ["word-hashing-384"]
+
+    out = tmp_path / "out.json"
+    result = CliRunner().invoke(main, ["analyze", str(ROOT / "examples"), "--rules-only",
+                                       "--format", "json", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    names = {m["name"] for m in json.loads(out.read_text("utf-8"))["run"]["models"]}
+    assert "word-hashing-384" in names and "checkworthiness-lexical" in names
+    assert not any("onnx" in n or "MiniLM" in n or n.startswith("techniques") for n in names), names
+    assert CliRunner().invoke(main, ["validate", str(out)]).exit_code == 0
