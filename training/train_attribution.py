@@ -39,7 +39,7 @@ OUT = ROOT / "src" / "admiralty" / "models" / "attribution_tagger.npz"
 FIGURES = ROOT / "training" / "attribution_figures.json"
 SEED = 17
 C_GRID = (0.1, 0.3, 1.0)
-THRESHOLDS = (0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
+THRESHOLDS = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 
 
 def _eval_module() -> Any:

@@ -15,6 +15,7 @@ a dictionary lookup per feature: no scikit-learn at run time.
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 from collections.abc import Sequence
@@ -48,7 +49,9 @@ class Context:
     nouns: frozenset[str]
 
     def in_quote(self, at: int) -> bool:
-        return any(s <= at < e for s, e in self.quoted)
+        """``quoted`` is in text order and its ranges do not overlap."""
+        k = bisect.bisect_right(self.quoted, (at, math.inf)) - 1
+        return k >= 0 and self.quoted[k][0] <= at < self.quoted[k][1]
 
 
 def features(tok: Token, ctx: Context) -> list[str]:
