@@ -10,9 +10,11 @@ Measured per size:
   groups, origins): seconds, microseconds per article, state bytes per article, groups found and
   the share of generated copies that landed in their original's group;
 * ``ann`` (the blocking of stories and claim links): candidate pairs from bounded SimHash LSH over
-  clustered random 256-d unit vectors (one per article; the embeddings themselves are the embed
-  stage's cost, not this one's): seconds, microseconds per article, the largest number of
-  candidates any article takes part in, against the fixed bound.
+  clustered random 384-d unit vectors (one per article; the embeddings themselves are the embed
+  stage's cost, not this one's): seconds, wall and CPU microseconds per article, candidate pairs
+  per article, the largest number of candidates any article takes part in, against the fixed
+  bound; then ``stories``: the same vectors through the stories stage's clustering (blocking, pair
+  tests, average-link agglomeration; every article names one shared entity, half are dated).
 
     nice -n 10 .venv/bin/python benchmarks/scale.py --sizes 1000 4000 16000 64000
     nice -n 10 .venv/bin/python benchmarks/scale.py --sizes 200000 --only copies
@@ -35,6 +37,7 @@ import corpusgen
 from admiralty.config import Config
 from admiralty.corpus.ann import candidate_pair_array, max_candidates_per_item
 from admiralty.corpus.copies import CopySettings, copy_groups, make_entry
+from admiralty.corpus.stories import StoryEntry, StorySettings, cluster_entries
 from admiralty.resources import Resources
 
 SEED = 4242
@@ -68,22 +71,39 @@ def bench_copies(docs: list[corpusgen.Doc], settings: CopySettings) -> dict[str,
 
 def bench_ann(n: int, res: Resources) -> dict[str, float | int]:
     rng = np.random.default_rng(SEED)
-    centres = rng.standard_normal((max(1, n // 8), 256)).astype(np.float32)
-    x = centres[rng.integers(0, len(centres), n)] + 0.6 * rng.standard_normal((n, 256)).astype(np.float32)
+    centres = rng.standard_normal((max(1, n // 8), 384)).astype(np.float32)
+    x = centres[rng.integers(0, len(centres), n)] + 0.6 * rng.standard_normal((n, 384)).astype(np.float32)
     x /= np.linalg.norm(x, axis=1, keepdims=True)
     c = res.config
     bands, window = int(c["stories.ann_bands"]), int(c["stories.ann_window"])
-    t0 = time.perf_counter()
+    warm = rng.standard_normal((1000, 384)).astype(np.float32)  # first-call costs (BLAS threads) aside
+    candidate_pair_array(warm, bits=8, bands=2, window=2, seed=0)
+    t0, c0 = time.perf_counter(), time.process_time()
     pairs = candidate_pair_array(x, bits=int(c["stories.ann_bits"]), bands=bands, window=window,
                                  seed=int(c["stories.ann_seed"]))
-    dt = time.perf_counter() - t0
+    dt, cpu = time.perf_counter() - t0, time.process_time() - c0
     per = np.bincount(pairs.ravel(), minlength=n)
+    del pairs
+    days = rng.integers(0, 60, n)
+    entries = {
+        f"a{k:07d}": StoryEntry(f"2024-{1 + int(days[k]) // 30:02d}-{1 + int(days[k]) % 28:02d}" if k % 2 else None,
+                                "", frozenset({"Shared"}), (("Shared", 1),), x[k])
+        for k in range(n)
+    }
+    t1, c1 = time.perf_counter(), time.process_time()
+    groups = cluster_entries(entries, [], StorySettings.from_config(res))
+    st, scpu = time.perf_counter() - t1, time.process_time() - c1
     return {
         "seconds": round(dt, 2),
         "us_per_article": round(dt / n * 1e6, 1),
-        "pairs_per_article": round(len(pairs) / n, 1),
+        "cpu_us_per_article": round(cpu / n * 1e6, 1),
+        "pairs_per_article": round(float(per.sum()) / 2 / n, 1),
         "max_candidates": int(per.max()) if len(per) else 0,
         "bound": max_candidates_per_item(bands, window),
+        "stories_seconds": round(st, 2),
+        "stories_us_per_article": round(st / n * 1e6, 1),
+        "stories_cpu_us_per_article": round(scpu / n * 1e6, 1),
+        "stories": sum(1 for g in groups if len(g) > 1),
     }
 
 

@@ -44,7 +44,7 @@ import numpy as np
 from ..model import Article, CorpusResult, Story
 from ..nlp.embed import embed_texts
 from ..resources import Resources
-from .ann import candidate_pairs
+from .ann import candidate_pair_array
 from .fingerprint import components
 
 VERSION = "stories.avglink/2"
@@ -180,21 +180,29 @@ class Stories:
 
 
 def story_edges(ids: Sequence[str], entries: dict[str, StoryEntry], s: StorySettings) -> list[tuple[int, int]]:
-    """Candidate pairs (bounded per article) that pass the pair tests: cosine, entities, dates."""
+    """Candidate pairs (bounded per article) that pass the pair tests: cosine, entities, dates.
+
+    Cosines and date gaps are computed for all candidates at once; the entity sets are compared
+    only for the pairs whose cosine needs them (between ``min_cosine`` and ``strong_cosine``).
+    """
     if len(ids) < 2:
         return []
-    x = np.stack([entries[i].vector for i in ids])
-    pairs = candidate_pairs(x, bits=s.bits, bands=s.bands, window=s.window, seed=s.seed)
-    days = [_day(entries[i].published) for i in ids]
-    edges = []
-    for i, j in pairs:
-        if days[i] is not None and days[j] is not None and abs(days[i] - days[j]) > s.window_days:  # type: ignore[operator]
-            continue
-        a, b = entries[ids[i]], entries[ids[j]]
-        cos = float(a.vector @ b.vector)
-        if cos >= s.strong_cosine or (cos >= s.min_cosine and len(a.entities & b.entities) >= s.min_shared):
-            edges.append((i, j))
-    return edges
+    x = np.stack([entries[i].vector for i in ids]).astype(np.float32)
+    pairs = candidate_pair_array(x, bits=s.bits, bands=s.bands, window=s.window, seed=s.seed)
+    if not len(pairs):
+        return []
+    i, j = pairs[:, 0], pairs[:, 1]
+    cos = np.einsum("ij,ij->i", x[i], x[j])
+    days = np.array([d if (d := _day(entries[a].published)) is not None else -1 for a in ids], dtype=np.int64)
+    far = (days[i] >= 0) & (days[j] >= 0) & (np.abs(days[i] - days[j]) > s.window_days)
+    strong = (cos >= s.strong_cosine) & ~far
+    maybe = np.flatnonzero((cos >= s.min_cosine) & ~strong & ~far)
+    ents = [entries[a].entities for a in ids]
+    shared = np.zeros(len(pairs), dtype=bool)
+    for k in maybe.tolist():
+        shared[k] = len(ents[i[k]] & ents[j[k]]) >= s.min_shared
+    ok = np.flatnonzero(strong | shared)
+    return list(zip(i[ok].tolist(), j[ok].tolist(), strict=True))
 
 
 class _Clusters:
