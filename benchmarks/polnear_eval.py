@@ -16,6 +16,7 @@ annotator's file is scored against it with the same scorer, which gives the huma
 
     .venv/bin/python benchmarks/polnear_eval.py                 # dev, all texts
     .venv/bin/python benchmarks/polnear_eval.py --split train --limit 120 --json
+    .venv/bin/python benchmarks/polnear_eval.py --set attribution.tagger=false   # rules alone
 """
 
 from __future__ import annotations
@@ -228,15 +229,17 @@ def score(
 # Running admiralty
 
 
-def predict(texts: Sequence[Text]) -> list[list[Relation]]:
-    """admiralty's attributions for each text (parse, entities and attribution stages only)."""
+def predict(texts: Sequence[Text], overrides: Sequence[str] = ()) -> list[list[Relation]]:
+    """admiralty's attributions for each text (parse, entities and attribution stages only);
+    ``overrides`` are ``section.key=value`` config settings (``attribution.tagger=false``)."""
+    from admiralty.config import Config
     from admiralty.model import Article
     from admiralty.nlp.attribution import find_attributions
     from admiralty.nlp.entities import find_entities
     from admiralty.pipeline import replace
     from admiralty.resources import Resources
 
-    res = Resources()
+    res = Resources(Config.load(overrides=overrides, environ={}))
     out = []
     docs = res.nlp.pipe((t.text for t in texts), batch_size=16)
     for t, doc in zip(texts, docs, strict=True):
@@ -258,7 +261,7 @@ def to_relation(attribution: object, text: str) -> Relation:
     )
 
 
-def evaluate(split: str = "dev", limit: int | None = None) -> dict[str, object]:
+def evaluate(split: str = "dev", limit: int | None = None, overrides: Sequence[str] = ()) -> dict[str, object]:
     """The full report: system vs gold (all relations, speech-like cues) and the human ceiling."""
     texts = load_split(split)
     texts = [t for t in texts if t.annotations]
@@ -266,7 +269,7 @@ def evaluate(split: str = "dev", limit: int | None = None) -> dict[str, object]:
         texts = texts[:limit]
     gold = [read_ann(t.annotations[0], t.text) for t in texts]
     started = time.perf_counter()
-    pred = predict(texts)
+    pred = predict(texts, overrides)
     seconds = time.perf_counter() - started
     keep = speech_filter()
     triples = [(t.text, g, p) for t, g, p in zip(texts, gold, pred, strict=True)]
@@ -306,11 +309,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--split", default="dev", choices=("train", "dev"))
     parser.add_argument("--limit", type=int, default=None, help="first N texts only")
     parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    parser.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE",
+                        help="config override, e.g. attribution.tagger=false (rules alone)")
     args = parser.parse_args(argv)
     if not data_dir().is_dir():
         print(f"PolNeAR not found at {data_dir()}", file=sys.stderr)
         return 2
-    report = evaluate(args.split, args.limit)
+    report = evaluate(args.split, args.limit, args.set)
     if args.json:
         print(json.dumps(report, indent=1))
         return 0
