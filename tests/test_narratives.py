@@ -56,3 +56,52 @@ def test_jsonl_import_save_load_and_bad_columns(tmp_path: Path, resources: Resou
     bad.write_text("foo,bar\n1,2\n")
     with pytest.raises(NarrativeError):
         read_narratives(bad)
+
+
+def test_matches_are_in_the_document_and_jsonl(tmp_path: Path) -> None:
+    import io
+
+    import admiralty
+    from admiralty.config import Config
+    from admiralty.export.json import JsonlWriter, validate, validate_line
+    from admiralty.model import CorpusResult
+
+    src = tmp_path / "known.jsonl"
+    src.write_text("\n".join(json.dumps(r) for r in [
+        {"claim": "The war in Ukraine was started by NATO to weaken Russia.", "id": "n-1", "source": "Desk",
+         "date": "2022-03-01"},
+        {"claim": "Bill Gates wants to put microchips in vaccines.", "id": "n-2", "source": "Desk"},
+    ]) + "\n")
+    config = Config.default().with_overrides([f"narratives.file={tmp_path / 'known.npz'}"])
+    res = Resources(config)
+    import_file(src, res).save(tmp_path / "known.npz")
+    article = tmp_path / "a.txt"
+    article.write_text("Moscow blames the alliance\n\nThe state channel said the war in Ukraine was started by "
+                       "NATO to weaken Russia. The bakery on the corner sells fresh bread every morning.\n")
+    doc = admiralty.analyze([str(article)], resources=res)
+    assert doc.narrative_matches, "the restated narrative was not matched"
+    m = doc.narrative_matches[0]
+    claims = {c.id: c.text for a in doc.articles for c in a.claims}
+    assert m.narrative == "n-1" and m.source == "Desk" and m.claim in claims and "NATO" in claims[m.claim]
+    assert m.reasons[0].rule == "narrative.cosine" and m.reasons[0].records == ("n-1",)
+    assert all(x.narrative != "n-2" for x in doc.narrative_matches)
+    data = doc.to_json()
+    validate(data)
+    assert data["narrative_matches"][0]["narrative"] == "n-1"
+    out = io.StringIO()
+    JsonlWriter(out).corpus(CorpusResult(narrative_matches=doc.narrative_matches))
+    lines = [json.loads(x) for x in out.getvalue().splitlines()]
+    assert lines and all(x["type"] == "narrative_match" for x in lines)
+    for line in lines:
+        validate_line(line)
+    from admiralty.export.report import render_report
+
+    assert "Known narratives" in render_report(doc, config)
+
+
+def test_no_narratives_file_no_block(tmp_path: Path, resources: Resources, monkeypatch: pytest.MonkeyPatch) -> None:
+    from admiralty.corpus.narratives import narratives_path
+
+    monkeypatch.delenv("ADMIRALTY_NARRATIVES", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert narratives_path(resources) is None

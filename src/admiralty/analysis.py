@@ -110,6 +110,7 @@ class Analysis:
             stories=result.stories,
             claim_links=result.claim_links,
             grades=result.grades,
+            narrative_matches=result.narrative_matches,
         )
 
 

@@ -371,6 +371,19 @@ class ClaimLink:
 
 
 @dataclass(frozen=True, slots=True)
+class NarrativeMatch:
+    """A claim that repeats a known false or debunked narrative (``admiralty narratives import``)."""
+
+    claim: str  # claim id
+    narrative: str  # the narrative's id (an EUvsDisinfo case URL, or the file's id column)
+    score: float  # cosine of the claim and the narrative's text
+    source: str  # who listed the narrative
+    url: str | None
+    text: str  # the narrative's claim, for the reader
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Grade:
     claim: str
     source: str | None
@@ -430,6 +443,7 @@ class CorpusResult:
     stories: tuple[Story, ...] = ()
     claim_links: tuple[ClaimLink, ...] = ()
     grades: tuple[Grade, ...] = ()
+    narrative_matches: tuple[NarrativeMatch, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -444,6 +458,7 @@ class Document:
     stories: tuple[Story, ...] = ()
     claim_links: tuple[ClaimLink, ...] = ()
     grades: tuple[Grade, ...] = ()
+    narrative_matches: tuple[NarrativeMatch, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"schema": SCHEMA, "schema_revision": SCHEMA_REVISION, "offsets": OFFSETS}
@@ -471,6 +486,7 @@ JSONL_TYPES = {
     Story: "story",
     ClaimLink: "claim_link",
     Grade: "grade",
+    NarrativeMatch: "narrative_match",
     Failure: "failure",
 }
 

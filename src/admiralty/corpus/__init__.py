@@ -39,6 +39,7 @@ def default_plan() -> CorpusPlan:
     from .copies import Copies
     from .grade import Grades
     from .links import Links
+    from .narratives import Narratives
     from .sources import Sources
     from .stories import Stories
 
@@ -49,6 +50,7 @@ def default_plan() -> CorpusPlan:
             Links(),
             Sources(),
             Grades(),
+            Narratives(),
         )
     )
 

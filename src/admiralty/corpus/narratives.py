@@ -16,9 +16,15 @@ Accepted columns (header names, case-insensitive; the first present wins):
 The EUvsDisinfo export (``posts.csv``: date, id, title, countries, keywords, languages, outlets)
 loads as it is: ``title`` is the claim, ``id`` (the case URL) the id and url.
 
-Matching: the cosine of MiniLM embeddings of claim and narrative, at or above
-``[narratives] match_cosine``; each claim keeps its ``max_matches`` best narratives. A match says
-its score and the narrative's source and url.
+Matching: the cosine of the shared encoder's vectors (``embed_texts``, the vectors of
+``Article.claim_vectors``) of claim and narrative, at or above ``[narratives] match_cosine``; each
+claim keeps its ``max_matches`` best narratives. A match (``model.NarrativeMatch``) says its score,
+the narrative's source, url and text, and a typed reason (``narrative.cosine``).
+
+The corpus stage :class:`Narratives` puts the matches of every analysed claim into the document's
+``narrative_matches`` block when a narratives file is in use: ``[narratives] file``, else
+``$ADMIRALTY_NARRATIVES``, else ``narratives.admiralty.npz`` in the working directory when it
+exists (where ``admiralty narratives import`` writes by default). No file: no block, no cost.
 """
 
 from __future__ import annotations
@@ -26,18 +32,21 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..errors import AdmiraltyError
-from ..model import short_hash
+from ..model import Article, CorpusResult, NarrativeMatch, Reason, short_hash
+from ..nlp.embed import embed_texts
 from ..resources import Resources
 
-VERSION = "narratives.embed/1"
+VERSION = "narratives.embed/2"
+DEFAULT_FILE = "narratives.admiralty.npz"
 TEXT_COLUMNS = ("claim", "title", "narrative", "text", "statement")
 ID_COLUMNS = ("id", "url", "case", "case_id")
 LIST_COLUMNS = ("keywords", "countries", "outlets", "languages")
@@ -58,16 +67,6 @@ class Narrative:
     countries: tuple[str, ...] = ()
     outlets: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class NarrativeMatch:
-    claim: str  # claim id (or the caller's id)
-    narrative: str
-    score: float
-    source: str
-    url: str | None
-    text: str  # the narrative's claim, for the reader
 
 
 @dataclass
@@ -170,10 +169,10 @@ def read_narratives(path: str | Path, source: str | None = None, limit: int | No
 def import_file(
     path: str | Path, res: Resources | None = None, *, source: str | None = None, limit: int | None = None
 ) -> NarrativeSet:
-    """Read a narratives file and embed its claims (MiniLM)."""
+    """Read a narratives file and embed its claims (the shared encoder)."""
     res = res or Resources()
     items = read_narratives(path, source, limit)
-    vectors = res.embed([n.claim for n in items]) if items else np.zeros((0, 384), np.float32)
+    vectors = embed_texts(res, [n.claim for n in items]) if items else np.zeros((0, 384), np.float32)
     return NarrativeSet(items, vectors)
 
 
@@ -186,8 +185,9 @@ def match(
 ) -> list[NarrativeMatch]:
     """Claims ``(id, text)`` that match a known narrative, best first per claim.
 
-    ``vectors`` may give the claims' MiniLM vectors (rows in order); otherwise they are embedded.
-    The claims are scored against every narrative in blocks (a matrix product per block).
+    ``vectors`` may give the claims' vectors (rows in order, the shared encoder's); otherwise they
+    are embedded. The claims are scored against every narrative in blocks (a matrix product per
+    block).
     """
     res = res or Resources()
     items = list(claims)
@@ -196,7 +196,7 @@ def match(
     threshold = float(res.config["narratives.match_cosine"])
     keep = int(res.config["narratives.max_matches"])
     block = int(res.config["narratives.block"])
-    x = vectors if vectors is not None else res.embed([t for _, t in items])
+    x = vectors if vectors is not None else embed_texts(res, [t for _, t in items])
     out: list[NarrativeMatch] = []
     for lo in range(0, len(items), block):
         sims = x[lo : lo + block] @ narratives.vectors.T
@@ -206,5 +206,71 @@ def match(
                 if row[j] < threshold:
                     break
                 n = narratives.narratives[int(j)]
-                out.append(NarrativeMatch(items[lo + k][0], n.id, round(float(row[j]), 4), n.source, n.url, n.claim))
+                score = round(float(row[j]), 4)
+                out.append(NarrativeMatch(items[lo + k][0], n.id, score, n.source, n.url, n.claim,
+                                          (_reason(n, score, threshold),)))
     return out
+
+
+def _reason(n: Narrative, score: float, threshold: float) -> Reason:
+    listed = f"{n.source} case of {n.date[:10]}" if n.date else f"{n.source} entry"
+    return Reason(
+        "narrative.cosine", VERSION, {"cosine": score, "threshold": threshold, "source": n.source},
+        (n.id,), f'Repeats a known narrative ({listed}): "{n.claim}" (cosine {score:.2f} >= {threshold:.2f}).',
+    )
+
+
+def narratives_path(res: Resources) -> Path | None:
+    """The narratives file in use (``[narratives] file``, $ADMIRALTY_NARRATIVES, or the default
+    file in the working directory when it exists), or None."""
+    configured = str(res.config["narratives.file"]) or os.environ.get("ADMIRALTY_NARRATIVES", "")
+    if configured:
+        return Path(configured)
+    default = Path(DEFAULT_FILE)
+    return default if default.is_file() else None
+
+
+@dataclass
+class NarrativesState:
+    claims: dict[str, tuple[str, np.ndarray | None]]  # claim id -> (text, vector or None)
+
+
+class Narratives:
+    """Corpus stage: the analysed claims that repeat a known narrative (``narrative_matches``)."""
+
+    name = "narratives"
+    version = VERSION
+
+    def build(self, articles: Sequence[Article], res: Resources) -> NarrativesState:
+        if narratives_path(res) is None:
+            return NarrativesState({})
+        out: dict[str, tuple[str, np.ndarray | None]] = {}
+        for a in articles:
+            rows = a.claim_vectors if a.claim_vectors is not None and len(a.claim_vectors) == len(a.claims) else None
+            for k, c in enumerate(a.claims):
+                out[c.id] = (c.text, None if rows is None else np.asarray(rows[k], dtype=np.float32))
+        return NarrativesState(out)
+
+    def merge(self, left: NarrativesState, right: NarrativesState) -> NarrativesState:
+        return NarrativesState({**left.claims, **right.claims})
+
+    def query(self, state: NarrativesState, previous: CorpusResult, res: Resources) -> CorpusResult:
+        path = narratives_path(res)
+        if path is None or not state.claims:
+            return previous
+        known = res.cached(f"narratives:{path.resolve()}", lambda: NarrativeSet.load(path))
+        if not known.narratives:
+            return previous
+        ids = sorted(state.claims)
+        dim = known.vectors.shape[1]
+        vectors = [state.claims[i][1] for i in ids]
+        missing = [k for k, v in enumerate(vectors) if v is None or v.shape[0] != dim]
+        if missing:  # claims without vectors, or vectors of another encoder than the file's
+            fresh = embed_texts(res, [state.claims[ids[k]][0] for k in missing])
+            for k, v in zip(missing, fresh, strict=True):
+                vectors[k] = v
+        if any(v.shape[0] != dim for v in vectors):  # type: ignore[union-attr]
+            raise NarrativeError(f"{path} was embedded with another encoder: import it again")
+        x = np.stack(vectors).astype(np.float32)  # type: ignore[arg-type]
+        found = match([(i, state.claims[i][0]) for i in ids], known, res, vectors=x)
+        return replace(previous, narrative_matches=tuple(found))

@@ -48,6 +48,7 @@ from .ann import candidate_pair_array
 from .fingerprint import components
 
 VERSION = "stories.avglink/2"
+PAIR_BLOCK = 32768  # candidate pairs whose cosines are computed together (memory, not a threshold)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +193,10 @@ def story_edges(ids: Sequence[str], entries: dict[str, StoryEntry], s: StorySett
     if not len(pairs):
         return []
     i, j = pairs[:, 0], pairs[:, 1]
-    cos = np.einsum("ij,ij->i", x[i], x[j])
+    cos = np.empty(len(pairs), dtype=np.float32)
+    for lo in range(0, len(pairs), PAIR_BLOCK):  # gathered rows a block at a time (bounded memory)
+        hi = lo + PAIR_BLOCK
+        cos[lo:hi] = np.einsum("ij,ij->i", x[i[lo:hi]], x[j[lo:hi]])
     days = np.array([d if (d := _day(entries[a].published)) is not None else -1 for a in ids], dtype=np.int64)
     far = (days[i] >= 0) & (days[j] >= 0) & (np.abs(days[i] - days[j]) > s.window_days)
     strong = (cos >= s.strong_cosine) & ~far

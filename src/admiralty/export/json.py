@@ -42,7 +42,7 @@ class JsonlWriter:
         self._line({"type": kind, **to_json(record)})
 
     def corpus(self, result: CorpusResult) -> None:
-        for name in ("sources", "copies", "stories", "claim_links", "grades"):
+        for name in ("sources", "copies", "stories", "claim_links", "grades", "narrative_matches"):
             for record in getattr(result, name):
                 self.record(record)
 
@@ -77,7 +77,8 @@ def validate_line(line: dict[str, Any]) -> None:
     defs = schema()["$defs"]
     kind = line.get("type")
     names = {"article": "article", "source": "source", "copy_group": "copy_group", "story": "story",
-             "claim_link": "claim_link", "grade": "grade", "failure": "failure", "header": "header"}
+             "claim_link": "claim_link", "grade": "grade", "failure": "failure", "header": "header",
+             "narrative_match": "narrative_match"}
     if kind not in names:
         raise SchemaError(f"unknown JSONL line type {kind!r}")
     body = {k: v for k, v in line.items() if k != "type"}
