@@ -199,6 +199,7 @@ def test_seed_003_named_sources_and_telegraph(resources, seeds) -> None:  # type
     telegraph = by_cue["reports"].source
     assert telegraph is not None and telegraph.kind == "outlet" and "Telegraph" in telegraph.text
     assert by_cue["reportedly"].source is None
+    assert "Read" not in by_cue  # "Read Full Article at RT.com" is an imperative, not an attribution
 
 
 # -- evaluation gate ----------------------------------------------------------------------------
@@ -297,3 +298,10 @@ def test_learned_tagger_finds_cues_beyond_the_verb_lists(resources) -> None:  # 
 def test_object_content_keeps_its_complements_not_the_date(resources) -> None:  # type: ignore[no-untyped-def]
     a = only(resources, "Senator Jane Holloway praised the governor for his handling of the strike on Friday.")
     assert a.content[0].text == "the governor for his handling of the strike"
+
+
+def test_imperative_and_date_only_content_are_not_attributions(resources) -> None:  # type: ignore[no-untyped-def]
+    text = ("Read Full Article at RT.com\n\nThe aid package could be announced ahead of a visit "
+            "by EU commissioners to Kiev on February 24.")
+    cues = [a.cue.text for a in run(resources, text).attributions if a.cue is not None]
+    assert not any("Read" in c or "announced" in c for c in cues), cues

@@ -4,13 +4,18 @@ Extracted by rules over the spaCy parse (``attribution_rules``): reporting and s
 their subjects and complements, "according to X", hearsay adverbs ("reportedly"), nominal cues
 ("Trump's claim that …"), direct quotes found by ``attribution_quotes`` (straight and curly marks,
 quotes over sentences and paragraphs, speaker before, after or inside, colon and dash lead-ins,
-split quotes as several content spans). Word lists are data files in ``lexicons/``.
+split quotes as several content spans). Word lists are data files in ``lexicons/``. A learned cue
+tagger (``attribution_tagger``, trained on PolNeAR train) is asked about the verbs and nouns no
+rule took ("slammed", "pushed for", "criticism of"); relaxed parse rules give their source and
+content. Cues are marked as PolNeAR marks them ("has not yet said", "called for", "said:").
 
 Then, in text order:
 
 - one token belongs to one attribution: a candidate whose cue lies inside another's content is
   dropped, except that an outer source that is an outlet or "according to X" becomes the ``via``
   of the inner one ("according to Reuters, the minister said …");
+- a direct quotation runs on over the following sentences and paragraphs that open with a quote
+  mark and belong to no other attribution;
 - every source gets its kind, evidence words and canonical name (``attribution_speakers``):
   pronouns and descriptions resolve to the named person where the text allows, anonymous and
   unnamed sources get article-scoped refs into the corpus ``sources`` block.

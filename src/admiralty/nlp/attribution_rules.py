@@ -205,10 +205,17 @@ def _learned(tok: Token, text: str, sent: Span, si: int, sents: list[Span],
     (the sourcing profile reports it as a non-confirmation)."""
     if any(c.dep_ == "neg" for c in tok.children):
         return None
+    if tok.tag_ == "VB" and tok.dep_ == "ROOT" and not any(c.dep_ in SUBJECTS for c in tok.children):
+        return None  # an imperative ("Read the full article") attributes nothing
     if tok.pos_ == "VERB":
         cand = _verb(tok, text, sent, si, sents, quotes, False, relaxed=True)
     else:
         cand = _noun(tok, sent, si, relaxed=True)
+    doc = tok.doc
+    if cand is not None and all(
+            t.ent_type_ in PLACE_TIME or t.is_punct or t.like_num
+            for s, e in cand.content for t in (doc.char_span(s, e, alignment_mode="expand") or ())):
+        return None  # content that is only a date or a place is a circumstance, not what was said
     if cand is not None:
         cand.rule = "learned." + cand.rule
         cand.extra["learned"] = "1"

@@ -10,7 +10,11 @@ Resolution: a pronoun takes the nearest earlier source or named person of a fitt
 definite or possessive description ("the adviser", "Zelensky's top aide") takes the person whose
 title in the article ("Podoliak, a key adviser to President Vladimir Zelensky", "British Prime
 Minister Keir Starmer") shares the description's title group, the tie broken by the other words
-of the description. Canonical names are the entity stage's, so one person has one name.
+of the description. A definite description of an organisation ("the union") takes the nearest
+earlier organisation whose name holds its head noun ("the Coastal Dockworkers Union"); a group
+tied to a named organisation ("economists at Norhaven University") speaks for that organisation;
+a bare surname ("Varga", whatever label the NER gave it) is the one person of the article whose
+full name ends in it. Canonical names are the entity stage's, so one person has one name.
 """
 
 from __future__ import annotations
