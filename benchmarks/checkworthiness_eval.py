@@ -9,7 +9,7 @@
    model score was looked at). The file holds only references (dataset path, code-point offsets
    into the JSON's ``text`` field, label); the text is read from ``../shared/data``. Reports
    precision at 20 and at 50 of the claims ranked by score, and the base rate.
-3. ``--speed``: on real articles (fakenewsnet_v1), the time of the claims, embed (int8 ONNX
+3. ``--speed``: on real articles (fakenewsnet_v1), the time of the claims, embed (ONNX
    MiniLM) and check-worthiness stages against the bare spaCy parse of the same texts.
 """
 

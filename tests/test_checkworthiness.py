@@ -81,7 +81,7 @@ def test_empty_article_is_fine(resources) -> None:  # type: ignore[no-untyped-de
 def test_model_registered_in_run_block(resources) -> None:  # type: ignore[no-untyped-def]
     analyse("The minister resigned on Monday after the vote.", resources)
     names = {m.name for m in resources.models}
-    assert "checkworthiness-linear" in names and any(n.endswith("-int8-onnx") for n in names)
+    assert "checkworthiness-linear" in names and any(n.endswith("-onnx") for n in names)
 
 
 # -- evaluation gates on real data --------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The shared sentence encoder: the int8 ONNX graph follows the torch model it is built from, and
+"""The shared sentence encoder: the ONNX graph gives the torch model's vectors whatever the batch, and
 ``--rules-only`` runs without the encoder and the technique heads."""
 
 from __future__ import annotations
@@ -24,19 +24,19 @@ SENTENCES = [
 ]
 
 
-def test_int8_graph_follows_the_torch_model(resources: Resources) -> None:
+def test_onnx_graph_gives_the_torch_vectors(resources: Resources) -> None:
     torch_res = Resources(Config.load(overrides=["models.embedder_runtime=torch"]))
     fast, ref = resources.embed(SENTENCES), torch_res.embed(SENTENCES)
     assert fast.shape == ref.shape == (len(SENTENCES), 384)
     assert np.allclose(np.linalg.norm(fast, axis=1), 1.0, atol=1e-4)
-    assert float((fast * ref).sum(axis=1).min()) >= 0.95
+    assert float((fast * ref).sum(axis=1).min()) >= 0.9999
     # the pairwise similarities keep their order: paraphrase above an unrelated sentence
     assert float(fast[0] @ fast[1]) > float(fast[0] @ fast[2]) + 0.2
 
 
 def test_batches_and_padding_do_not_change_a_vector(resources: Resources) -> None:
     one_by_one = np.stack([resources.embed([s])[0] for s in SENTENCES])
-    assert np.allclose(one_by_one, resources.embed(SENTENCES), atol=1e-4)
+    assert np.allclose(one_by_one, resources.embed(SENTENCES), atol=1e-5)
     assert resources.embed([]).shape == (0, 384)
 
 

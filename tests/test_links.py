@@ -78,3 +78,25 @@ def test_copies_are_never_linked_and_partitions_agree(resources: Resources) -> N
         pair = {c.split(":")[0] for c in link.claims}
         assert copy.id not in pair and pair != {a.id, copy.id}
         assert all(p in arts for p in pair)
+
+
+def test_confirmation_needs_the_same_figure_and_a_shared_entity(resources: Resources) -> None:
+    res = Resources(resources.config)
+    v = np.ones(8)
+    with_figure = _article("a", "Norhaven port handled 1,200 containers on Friday.",
+                           [("Norhaven", "GPE")], ("1,200", 1200.0, "containers"), v)
+    without = _article("b", "Norhaven port handled containers on Friday.", [("Norhaven", "GPE")], None, v)
+    (link,) = analyse_corpus([with_figure, without], res, PLAN).claim_links
+    assert link.relation == "related" and "numbers.one_sided" in [r.rule for r in link.reasons]
+
+    same = _article("c", "On Friday Norhaven port handled 1,200 containers.",
+                    [("Norhaven", "GPE")], ("1,200", 1200.0, "containers"), v)
+    (link,) = analyse_corpus([with_figure, same], res, PLAN).claim_links
+    assert link.relation in ("supports", "restates")
+
+    v2 = np.array([1.0] * 5 + [0.0] * 3)  # cosine 0.79: a match, not a restatement
+    a = _article("d", "The harbour reopened after the strike.", [], None, v)
+    b = _article("e", "The harbour opened again once the strike ended.", [], None, v2)
+    (link,) = analyse_corpus([a, b], res, PLAN).claim_links
+    assert link.score < float(res.config["links.restates_cosine"])
+    assert link.relation == "related", "no shared entity: similar wording is not a confirmation"

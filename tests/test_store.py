@@ -103,3 +103,13 @@ def test_claim_vectors_come_back_only_to_the_encoder_that_made_them(tmp_path: Pa
         other = store.article(article.id, encoder="enc-b:5678")
         assert other is not None and other.claim_vectors is None and other.claims == (claim,)
         assert [a.claim_vectors for a in store.articles()] == [None]
+
+
+def test_every_corpus_block_survives_the_store(tmp_path: Path) -> None:
+    from admiralty.model import CorpusResult, NarrativeMatch, Reason
+
+    match = NarrativeMatch("a1:c1", "case-7", 0.91, "EUvsDisinfo", None, "The port was sold.",
+                           (Reason("narrative.cosine", "narratives/1", {"cosine": 0.91}, ("a1:c1",), "Close."),))
+    with Store(tmp_path / "s.db") as store:
+        store.replace_corpus(CorpusResult(narrative_matches=(match,)))
+        assert store.corpus().narrative_matches == (match,)

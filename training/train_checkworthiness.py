@@ -10,8 +10,8 @@
 - report on ``..._dev-test.tsv``: F1 of the positive class (the CheckThat! metric) at the dev
   threshold, with a seeded bootstrap 95% interval (dev-test has 318 sentences).
 
-The claim vectors come from the pipeline's shared encoder (``Resources.embed``: MiniLM as an int8
-ONNX graph), so the head sees at run time exactly what it was trained on. ClaimBuster's
+The claim vectors come from the pipeline's shared encoder (``Resources.embed``: MiniLM as an ONNX
+graph), so the head sees at run time exactly what it was trained on. ClaimBuster's
 sentence sets in ``../shared/data/claimbuster`` are all contained in CT24 (same sentence ids), so
 they add nothing; ``--extra-debates`` adds the CLEF 2019/2020 debate sentences (a different,
 much sparser labelling) for comparison.

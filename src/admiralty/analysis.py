@@ -101,17 +101,8 @@ class Analysis:
         for _ in self.items():
             pass
         result = self.corpus()
-        return Document(
-            run=self.run,
-            failures=tuple(self.failures),
-            articles=tuple(sorted(self.articles, key=lambda a: (a.input, a.id))),
-            sources=result.sources,
-            copies=result.copies,
-            stories=result.stories,
-            claim_links=result.claim_links,
-            grades=result.grades,
-            narrative_matches=result.narrative_matches,
-        )
+        articles = sorted(self.articles, key=lambda a: (a.input, a.id))
+        return Document.assemble(self.run, self.failures, articles, result)
 
 
 def analyze(

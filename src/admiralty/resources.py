@@ -99,8 +99,8 @@ class Resources:
 
     @functools.cached_property
     def embedder(self) -> Any:
-        """The shared sentence encoder (``admiralty.encoder``): MiniLM as an int8 ONNX graph by
-        default, built once from the packaged weights when missing; or the same weights through
+        """The shared sentence encoder (``admiralty.encoder``): MiniLM as an optimised ONNX graph
+        by default, built once from the packaged weights when missing; or the same weights through
         sentence-transformers with ``[models] embedder_runtime = "torch"``."""
         from . import encoder as enc
 
@@ -121,9 +121,9 @@ class Resources:
             raise ModelError(f"models.embedder_runtime={runtime!r}: use 'onnx', 'torch' or 'hashing'")
         path = self.onnx_path()
         if not path.is_file():
-            log.warning("building the int8 encoder from %s into %s (once, about 20 s)", name, path)
+            log.warning("building the ONNX encoder from %s into %s (once, about 20 s)", name, path)
             enc.build(source, path)
-        self._models["embedder"] = ModelInfo(f"{name}-int8-onnx", version, file_sha256(path))
+        self._models["embedder"] = ModelInfo(f"{name}-onnx", version, file_sha256(path))
         return enc.OnnxEncoder.load(
             path,
             source / "tokenizer.json",
@@ -149,7 +149,7 @@ class Resources:
         return source, source.name, "local"
 
     def onnx_path(self) -> Path:
-        """Where the int8 graph of the configured weights is (or will be) stored."""
+        """Where the ONNX graph of the configured weights is (or will be) stored."""
         from . import encoder as enc
 
         configured = str(self.config["models.onnx_file"])
@@ -159,7 +159,7 @@ class Resources:
         default = enc.default_onnx_path()
         if version != "local":
             return default
-        return default.with_name(f"{source.name}-{tree_sha256(source)[:12]}.int8.onnx")
+        return default.with_name(f"{source.name}-{tree_sha256(source)[:12]}.onnx")
 
     def _torch_encoder(self, source: Path, name: str, version: str, threads: int, batch: int) -> Any:
         import os

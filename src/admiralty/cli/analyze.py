@@ -13,7 +13,7 @@ import click
 from ..analysis import Analysis
 from ..config import Config
 from ..export.json import JsonlWriter, write_document
-from ..model import CorpusResult, Document
+from ..model import Document
 from ..resources import Resources
 from ..store import Store
 from . import config_options, db_option, stderr_is_terminal
@@ -91,8 +91,7 @@ def _stream_jsonl(analysis: Analysis, out: IO[str]) -> Document:
         writer.record(item)
     result = analysis.corpus()
     writer.corpus(result)
-    return Document(analysis.run, tuple(analysis.failures), tuple(analysis.articles), result.sources,
-                    result.copies, result.stories, result.claim_links, result.grades)
+    return Document.assemble(analysis.run, analysis.failures, analysis.articles, result)
 
 
 def _on_dask(paths: tuple[str, ...], address: str, config: Config, store: Store | None) -> Document:
@@ -108,7 +107,7 @@ def _on_dask(paths: tuple[str, ...], address: str, config: Config, store: Store 
         doc = analyze_on_dask(paths, client, config, store=store)
     if store is not None:
         store.add([*doc.articles, *doc.failures], encoder=Resources(config).encoder_id)
-        store.replace_corpus(CorpusResult(doc.sources, doc.copies, doc.stories, doc.claim_links, doc.grades))
+        store.replace_corpus(doc.corpus)
     return doc
 
 
@@ -117,7 +116,7 @@ def _write_jsonl(doc: Document, out: IO[str]) -> None:
     writer.header(doc.run)
     for item in (*doc.articles, *doc.failures):
         writer.record(item)
-    writer.corpus(CorpusResult(doc.sources, doc.copies, doc.stories, doc.claim_links, doc.grades))
+    writer.corpus(doc.corpus)
 
 
 @contextlib.contextmanager

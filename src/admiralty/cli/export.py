@@ -38,6 +38,7 @@ def load_document(store: Store, story: str | None = None) -> Document:
         stories=stories,
         claim_links=tuple(lk for lk in corpus.claim_links if set(lk.claims) <= claims),
         grades=tuple(g for g in corpus.grades if g.claim in claims),
+        narrative_matches=tuple(m for m in corpus.narrative_matches if m.claim in claims),
     )
 
 

@@ -1,4 +1,4 @@
-"""``admiralty models``: the models a run uses, and the one-time build of the int8 encoder."""
+"""``admiralty models``: the models a run uses, and the one-time build of the ONNX encoder."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from . import config_options
 
 @click.command("models")
 @click.option("--build", is_flag=True,
-              help="Only build the int8 ONNX encoder from the packaged weights if it is missing "
+              help="Only build the ONNX encoder from the packaged weights if it is missing "
                    "(`make` does this at install), then exit.")
 @config_options
 def command(build: bool, config: Config) -> None:
@@ -27,7 +27,7 @@ def command(build: bool, config: Config) -> None:
     """
     res = Resources(config)
     if build:
-        res.embedder  # noqa: B018 - builds the int8 graph when it is missing
+        res.embedder  # noqa: B018 - builds the ONNX graph when it is missing
         click.echo(f"encoder ready: {res.onnx_path()}")
         return
     Pipeline(res).warm_up()

@@ -1,7 +1,7 @@
 """Claim embeddings: one vector per claim, computed once and shared.
 
 Sets ``Article.claim_vectors`` (float32, one L2-normalised 384-d row per claim, in claim order)
-with the shared encoder (``Resources.embed``: all-MiniLM-L6-v2 as an int8 ONNX graph, see
+with the shared encoder (``Resources.embed``: all-MiniLM-L6-v2 as an optimised ONNX graph, see
 ``admiralty.encoder``). The check-worthiness head reads them, and so do the cross-source stages
 (claim matching, stories, narratives), so no claim is ever embedded twice.
 """

@@ -24,6 +24,7 @@ from ..model import (
     CorpusResult,
     Failure,
     Grade,
+    NarrativeMatch,
     Review,
     Run,
     Source,
@@ -115,6 +116,7 @@ _CORPUS: dict[str, tuple[type, Any]] = {
     "story": (Story, lambda r: r.id),
     "claim_link": (ClaimLink, lambda r: "|".join(r.claims)),
     "grade": (Grade, lambda r: r.claim),
+    "narrative_match": (NarrativeMatch, lambda r: f"{r.claim}|{r.narrative}"),
 }
 _FIELDS = {
     "source": "sources",
@@ -122,6 +124,7 @@ _FIELDS = {
     "story": "stories",
     "claim_link": "claim_links",
     "grade": "grades",
+    "narrative_match": "narrative_matches",
 }
 
 
