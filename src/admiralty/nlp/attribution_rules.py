@@ -167,6 +167,9 @@ def _headline_colons(doc: Doc, text: str, sent_index: dict[int, int], max_words:
         c_start, c_end = _trim(text, *m.span(2))
         if c_end - c_start < 3:
             continue
+        said = doc.char_span(c_start, c_end, alignment_mode="expand")
+        if said is None or not any(t.pos_ in ("VERB", "AUX") for t in said):
+            continue  # "Clinton: 1,769", "The Ninth Circle: The Hellish View": a label, not a statement
         head = min(nouns, key=lambda t: (t.head.i in range(span.start, span.end) and t.head.i != t.i, -t.i))
         yield Candidate("headline_colon", (s_end, s_end + 1), colon.start, (s_start, s_end), head.i,
                         [(c_start, c_end)], sent_index.get(_sentence_start(doc, colon.start), 0))
