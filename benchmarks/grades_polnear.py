@@ -83,10 +83,34 @@ def polnear_articles() -> list[dict[str, Any]]:
     return out
 
 
-def step_analyse(work: Path) -> None:
+def fakenewsnet_articles() -> list[dict[str, Any]]:
+    """The FakeNewsNet (v1) article texts as input records, for a second, held-out hand check:
+    outlet = the host of the article's canonical address, published from its time stamp."""
+    out = []
+    for path in sorted((data_dir() / "fakenewsnet_v1").rglob("*-Webpage.json")):
+        data = json.loads(path.read_text("utf-8"))
+        text = data.get("text") or ""
+        if len(text.split()) < 50:
+            continue
+        link = data.get("canonical_link") or data.get("url") or ""
+        host = link.split("//")[-1].split("/")[0].removeprefix("www.")
+        stamp = str(data.get("publish_date") or "")
+        millis = "".join(ch for ch in stamp if ch.isdigit())
+        published = (time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(millis) / 1000))
+                     if len(millis) >= 12 else None)
+        out.append({"id": f"fakenewsnet/{path.parent.parent.name}/{path.stem}", "text": text,
+                    "outlet": host or None, "published": published, "title": data.get("title") or None,
+                    "url": link or None})
+    return out
+
+
+CORPORA = {"polnear": polnear_articles, "fakenewsnet": fakenewsnet_articles}
+
+
+def step_analyse(work: Path, corpus: str) -> None:
     work.mkdir(parents=True, exist_ok=True)
-    items = polnear_articles()
-    src = work / "polnear.jsonl"
+    items = CORPORA[corpus]()
+    src = work / f"{corpus}.jsonl"
     with src.open("w", encoding="utf-8") as fh:
         for item in items:
             fh.write(json.dumps(item, ensure_ascii=False) + "\n")
@@ -262,15 +286,18 @@ def step_report(work: Path, sample: int, seed: int, as_json: bool) -> dict[str, 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("step", choices=["analyse", "corpus", "relink", "regrade", "report", "all"])
-    ap.add_argument("--work", type=Path, default=Path("/tmp/admiralty_polnear"))
+    ap.add_argument("--corpus", choices=sorted(CORPORA), default="polnear",
+                    help="the articles to grade (fakenewsnet: a second corpus for a held-out hand check)")
+    ap.add_argument("--work", type=Path, default=None, help="cache folder (default /tmp/admiralty_<corpus>)")
     ap.add_argument("--sample", type=int, default=30)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--set", dest="overrides", action="append", default=[], metavar="SECTION.KEY=VALUE",
                     help="config override for the corpus / regrade steps")
     args = ap.parse_args()
+    args.work = args.work or Path(f"/tmp/admiralty_{args.corpus}")
     if args.step in ("analyse", "all") and not (args.work / "store.db").exists():
-        step_analyse(args.work)
+        step_analyse(args.work, args.corpus)
     if args.step in ("corpus", "all"):
         step_corpus(args.work, "all", args.overrides)
     if args.step == "relink":

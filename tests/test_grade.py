@@ -136,3 +136,34 @@ def test_grades_do_not_depend_on_order_or_partitioning(doc: Document, resources,
     items = list(doc.articles)
     random.Random(seed).shuffle(items)
     assert _signature(analyse_corpus(items, resources, partitions=partitions)) == reference
+
+
+def test_a_quotation_carried_by_other_outlets_is_one_source(tmp_path: Path, resources) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from admiralty.corpus.grade import quoted
+    from admiralty.model import Article
+
+    quote = "The port of Norhaven will stay closed until the ministry withdraws its plan"
+    lines = [
+        {"id": f"q{i}", "outlet": outlet, "title": f"Strike {i}",
+         "text": f"{lead}\n\n\u201c{quote},\u201d union leader Tomas Varga told reporters on Tuesday.\n"}
+        for i, (outlet, lead) in enumerate([
+            ("Northgate Herald", "Dock workers kept the port of Norhaven shut on Tuesday."),
+            ("Coastal Wire", "The strike at Norhaven's port went on for a second day."),
+            ("Harbour Times", "Norhaven's harbour stayed closed as the dock strike continued."),
+        ])
+    ]
+    src = tmp_path / "quotes.jsonl"
+    src.write_text("\n".join(json.dumps(x) for x in lines) + "\n", "utf-8")
+    doc = admiralty.analyze([str(src)], resources=resources)
+    quoted_claims = [c for a in doc.articles for c in a.claims if "stay closed until" in c.text]
+    assert len(quoted_claims) == 3
+    for claim in quoted_claims:
+        grade = next(g for g in doc.grades if g.claim == claim.id)
+        assert grade.credibility != 1 and grade.independent_confirmations == 0, grade.reasons
+
+    text = 'He said "the port is shut" and left. It rained.'
+    article = Article.new(locator="t", text=text)
+    inside, outside = text.index("the port"), text.index("It rained")
+    assert quoted(article, inside, inside + 8) and not quoted(article, outside, outside + 9)

@@ -10,7 +10,8 @@ How it works (``query``, after copies, stories, links and sources):
    the group's origin article.
 2. **Evidence per claim** from the claim links (reviewed links replace the machine's):
    confirmations are ``confirm_relations`` links to claims of *other* origins (a confirming claim
-   attributed to the same source does not count unless ``same_source_confirms``), contradictions
+   attributed to the same source, or the same quotation carried by another outlet, does not count
+   unless ``same_source_confirms``: ten outlets quoting one speaker are one source), contradictions
    are ``contradict_relations`` links, tensions are other links carrying a ``tension_rules`` reason
    (a contradiction withheld because its measured precision is too low).
 3. **Source reliability** (:mod:`.reliability`) from the registry prior and that evidence, one
@@ -69,7 +70,7 @@ from ..registry import analyst_context, norm_name, registry_for
 from ..resources import Resources
 from .reliability import UNNAMED_KINDS, Evidence, Settings, assess, more_reliable, rank
 
-VERSION = "grade.admiralty/1"
+VERSION = "grade.admiralty/2"
 STIX_CONFIDENCE = {1: 90, 2: 70, 3: 50, 4: 30, 5: 10, 6: None}
 
 
@@ -97,6 +98,7 @@ class ClaimFacts:
     source_text: str | None
     numbers: tuple[str, ...] = ()
     about_response: bool = False  # holds a cue like "did not respond" / "declined to comment"
+    quoted: bool = False  # the claim is words inside a quotation
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +136,22 @@ def nonconfirmation_cue(article: Article, res: Resources) -> str | None:
     return None
 
 
+_OPENING, _CLOSING = "“«„", "”»"
+
+
+def quoted(article: Article, start: int, end: int) -> bool:
+    """Whether ``[start, end)`` lies inside a quotation: inside the content of a direct or mixed
+    attribution, or after more opening than closing quotation marks in its paragraph (straight
+    double quotes counted in pairs)."""
+    middle = (start + end) // 2
+    for att in article.attributions:
+        if att.form in ("direct", "mixed") and any(c.start <= middle < c.end for c in att.content):
+            return True
+    before = article.text[article.text.rfind("\n", 0, start) + 1 : start]
+    curly = sum(before.count(q) for q in _OPENING) - sum(before.count(q) for q in _CLOSING)
+    return curly > 0 or before.count('"') % 2 == 1
+
+
 def article_facts(article: Article, res: Resources) -> ArticleFacts:
     by_id = {a.id: a for a in article.attributions}
     claims = []
@@ -146,7 +164,8 @@ def article_facts(article: Article, res: Resources) -> ArticleFacts:
                                  src.kind if src is not None else None,
                                  src.text if src is not None else None,
                                  _numbers(c.text),
-                                 any(s < c.end and c.start < e for s, e in silences)))
+                                 any(s < c.end and c.start < e for s, e in silences),
+                                 quoted(article, c.start, c.end)))
     refs = sorted({(a.source.ref, a.source.kind, a.source.text) for a in article.attributions
                    if a.source is not None and a.source.ref})
     return ArticleFacts(article.outlet, nonconfirmation_cue(article, res), tuple(claims), tuple(refs))
@@ -346,8 +365,10 @@ class Corpus:
                 continue
             if lk.relation in self.g.confirm_relations:
                 other_numbers = self.claims[lk.other][1].numbers
-                if not self.g.same_source_confirms and own_source and lk.source == own_source:
+                relayed = facts.quoted and self.claims[lk.other][1].quoted  # one speaker's words
+                if not self.g.same_source_confirms and (relayed or (own_source and lk.source == own_source)):
                     out["same_source"][lk.origin].append(lk.other)
+                    continue
                 shared_number = bool(set(facts.numbers) & set(other_numbers))
                 specific = (lk.shared or shared_number
                             or (lk.relation == "restates"
