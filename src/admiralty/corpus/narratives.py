@@ -16,7 +16,7 @@ Accepted columns (header names, case-insensitive; the first present wins):
 The EUvsDisinfo export (``posts.csv``: date, id, title, countries, keywords, languages, outlets)
 loads as it is: ``title`` is the claim, ``id`` (the case URL) the id and url.
 
-Matching: the cosine of the shared encoder's vectors (``embed_texts``, the vectors of
+Matching: the cosine of the shared encoder's vectors (``Resources.embed``, the vectors of
 ``Article.claim_vectors``) of claim and narrative, at or above ``[narratives] match_cosine``; each
 claim keeps its ``max_matches`` best narratives. A match (``model.NarrativeMatch``) says its score,
 the narrative's source, url and text, and a typed reason (``narrative.cosine``).
@@ -42,7 +42,6 @@ import numpy as np
 
 from ..errors import AdmiraltyError
 from ..model import Article, CorpusResult, NarrativeMatch, Reason, short_hash
-from ..nlp.embed import embed_texts
 from ..resources import Resources
 
 VERSION = "narratives.embed/2"
@@ -172,7 +171,7 @@ def import_file(
     """Read a narratives file and embed its claims (the shared encoder)."""
     res = res or Resources()
     items = read_narratives(path, source, limit)
-    vectors = embed_texts(res, [n.claim for n in items]) if items else np.zeros((0, 384), np.float32)
+    vectors = res.embed([n.claim for n in items]) if items else np.zeros((0, 384), np.float32)
     return NarrativeSet(items, vectors)
 
 
@@ -196,7 +195,7 @@ def match(
     threshold = float(res.config["narratives.match_cosine"])
     keep = int(res.config["narratives.max_matches"])
     block = int(res.config["narratives.block"])
-    x = vectors if vectors is not None else embed_texts(res, [t for _, t in items])
+    x = vectors if vectors is not None else res.embed([t for _, t in items])
     out: list[NarrativeMatch] = []
     for lo in range(0, len(items), block):
         sims = x[lo : lo + block] @ narratives.vectors.T
@@ -266,7 +265,7 @@ class Narratives:
         vectors = [state.claims[i][1] for i in ids]
         missing = [k for k, v in enumerate(vectors) if v is None or v.shape[0] != dim]
         if missing:  # claims without vectors, or vectors of another encoder than the file's
-            fresh = embed_texts(res, [state.claims[ids[k]][0] for k in missing])
+            fresh = res.embed([state.claims[ids[k]][0] for k in missing])
             for k, v in zip(missing, fresh, strict=True):
                 vectors[k] = v
         if any(v.shape[0] != dim for v in vectors):  # type: ignore[union-attr]

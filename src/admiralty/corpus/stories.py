@@ -42,7 +42,6 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ..model import Article, CorpusResult, Story
-from ..nlp.embed import embed_texts
 from ..resources import Resources
 from .ann import candidate_pair_array
 from .fingerprint import components
@@ -103,7 +102,7 @@ def lead_vectors(articles: Sequence[Article], res: Resources) -> list[np.ndarray
         return []
     n = int(res.config["stories.lead_chars"])
     texts = [f"{a.title or ''}\n{a.text[:n]}".strip() or a.text[:n] for a in articles]
-    return list(embed_texts(res, texts).astype(np.float32))
+    return list(res.embed(texts).astype(np.float32))
 
 
 def article_vectors(articles: Sequence[Article], res: Resources) -> list[np.ndarray]:
@@ -118,7 +117,7 @@ def article_vectors(articles: Sequence[Article], res: Resources) -> list[np.ndar
         spans.append((len(need), len(need) + len(texts)))
         need.extend(texts)
     # The same encoder as the pipeline's claim vectors: mixing encoders mixes vector sizes.
-    embedded = embed_texts(res, need) if need else None
+    embedded = res.embed(need) if need else None
     out = []
     for a, (lo, hi) in zip(articles, spans, strict=True):
         rows = np.asarray(a.claim_vectors, dtype=np.float32) if lo < 0 else embedded[lo:hi]  # type: ignore[index]

@@ -3,14 +3,13 @@
 Sets ``Article.claim_vectors`` (float32, one L2-normalised 384-d row per claim, in claim order)
 with the shared encoder (``Resources.embed``: all-MiniLM-L6-v2 as an optimised ONNX graph, see
 ``admiralty.encoder``). The check-worthiness head reads them, and so do the cross-source stages
-(claim matching, stories, narratives), so no claim is ever embedded twice.
+(claim matching, stories, narratives), so no claim is ever embedded twice; they embed other texts
+(story leads, narratives) with the same ``Resources.embed``.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-
-import numpy as np
 
 from ..pipeline import replace, stage
 
@@ -23,12 +22,7 @@ if TYPE_CHECKING:
 VERSION = "embed.minilm/2"
 
 
-def embed_texts(res: Resources, texts: list[str]) -> np.ndarray:
-    """Vectors for ``texts`` comparable to ``Article.claim_vectors`` (the shared encoder)."""
-    return res.embed(texts)
-
-
 @stage("embed", VERSION, requires=("claims",), assigns=("claim_vectors",))
 def embed_claims(article: Article, doc: Doc | None, res: Resources) -> Article:
     """one vector per claim with the shared MiniLM encoder, computed once for every later stage"""
-    return replace(article, claim_vectors=embed_texts(res, [c.text for c in article.claims]))
+    return replace(article, claim_vectors=res.embed([c.text for c in article.claims]))
