@@ -21,6 +21,7 @@ from admiralty.model import (
     CopyMember,
     CorpusResult,
     Grade,
+    NarrativeMatch,
     Origin,
     Reason,
     Run,
@@ -106,7 +107,10 @@ def build_store(path: Path) -> dict[str, str]:
     with Store(path) as store:
         run_id = store.start_run(Run("0", "2025-03-07T00:00:00Z", "d", (), (), ()), {})
         store.add([a1, a2, a3], run_id)
-        store.replace_corpus(CorpusResult(tuple(sources.values()), copies, (story,), links, tuple(grades)))
+        narrative = NarrativeMatch(a1.claims[0].id, "case-1", 0.83, f"EUvsDisinfo {HOSTILE}",
+                                   f"javascript:alert(1) {HOSTILE}", f"The port was sold {HOSTILE}", (reason,))
+        store.replace_corpus(CorpusResult(tuple(sources.values()), copies, (story,), links, tuple(grades),
+                                          (narrative,)))
     return {"a1": a1.id, "a2": a2.id, "a3": a3.id, "claim": a1.claims[0].id, "story": story.id,
             "source": p1[0][1], "link": f"{links[0].claims[0]}|{links[0].claims[1]}",
             "other_claim": a3.claims[1].id}
@@ -269,6 +273,15 @@ def test_redirect_after_review_stays_on_this_site() -> None:
     assert _safe_next("/claims/a:c1") == "/claims/a:c1"
     for bad in ("//evil.example/x", "https://evil.example/", "javascript:alert(1)", "/\\evil", "claims"):
         assert _safe_next(bad) == "/"
+
+
+def test_claim_page_names_the_known_narratives_it_resembles(site) -> None:  # type: ignore[no-untyped-def]
+    client, ids, _ = site
+    page = client.get(f"/claims/{ids['claim']}").text
+    assert 'id="narratives"' in page and "The port was sold" in page and "0.83" in page
+    assert 'href="javascript' not in page  # a listed address is shown, never made a link
+    payload = client.get(f"/claims/{ids['claim']}.json").json()
+    assert payload["narratives"][0]["narrative"] == "case-1"
 
 
 def test_story_view_lists_silent_outlets_and_merges_copies(site) -> None:  # type: ignore[no-untyped-def]

@@ -271,6 +271,7 @@ def create_app(db: str | Path, config: Config | None = None, *,
         source = data.source(grade.source) if grade and grade.source else None
         attribution = next((x for x in a.attributions if x.id == c.attribution), None)
         links = data.links_of([cid])
+        narratives = data.narrative_matches(cid)
         others = {}
         for lk in links:
             other = lk.claims[1] if lk.claims[0] == cid else lk.claims[0]
@@ -287,9 +288,9 @@ def create_app(db: str | Path, config: Config | None = None, *,
         payload = {"claim": c, "article": {"id": a.id, "title": a.title, "outlet": a.outlet,
                                            "published": a.published, "url": a.url},
                    "grade": grade, "source": source, "attribution": attribution, "links": links,
-                   "reviews": grade_reviews, "effective_grade": shown or None}
+                   "reviews": grade_reviews, "effective_grade": shown or None, "narratives": narratives}
         context = {"c": c, "a": a, "grade": grade, "source": source, "attribution": attribution,
-                   "links": links, "others": others, "grade_reviews": grade_reviews,
+                   "links": links, "narratives": narratives, "others": others, "grade_reviews": grade_reviews,
                    "link_reviews": link_reviews, "shown": shown, "last": last,
                    "before": a.text[lo:c.start], "after": a.text[c.end:hi], "cut": (lo > 0, hi < len(a.text))}
         return respond(request, as_json, "claim.html.j2", context, payload)

@@ -27,6 +27,7 @@ from ..model import (
     ClaimLink,
     CopyGroup,
     Grade,
+    NarrativeMatch,
     Source,
     Story,
     from_json,
@@ -245,6 +246,15 @@ class Data:
     def grade(self, claim_id: str) -> Grade | None:
         data = self._record("grade", claim_id)
         return None if data is None else from_json(Grade, data)
+
+    def narrative_matches(self, claim_id: str) -> list[NarrativeMatch]:
+        """The known narratives a claim matches (``admiralty narratives import``), best first."""
+        rows = self.db.execute(
+            "SELECT json FROM corpus_records WHERE kind = 'narrative_match' AND substr(id, 1, ?) = ?",
+            (len(claim_id) + 1, claim_id + "|"),
+        ).fetchall()
+        found = [from_json(NarrativeMatch, json.loads(r[0])) for r in rows]
+        return sorted(found, key=lambda m: (-m.score, m.narrative))
 
     def grades(self, claim_ids: Iterable[str]) -> dict[str, Grade]:
         out = {}
