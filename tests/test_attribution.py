@@ -248,6 +248,17 @@ def test_definite_description_resolves_to_named_organisation(resources) -> None:
     assert said[0].source.ref == source_id("named_organization", "Coastal Dockworkers Union")
 
 
+def test_an_institution_named_only_by_description_is_on_record(resources) -> None:  # type: ignore[no-untyped-def]
+    text = ("Talks between the dock workers' union and the government stalled on Wednesday. "
+            "The union said that 1,200 workers had joined the strike. Sources said more would follow.")
+    atts = run(resources, text).attributions
+    union = next(a for a in atts if a.source is not None and a.source.text == "The union")
+    assert union.source.kind == "unnamed_official"
+    assert "the dock workers' union" in union.source.evidence
+    sources = next(a for a in atts if a.source is not None and a.source.text == "Sources")
+    assert sources.source.kind == "anonymous"
+
+
 def test_description_without_named_organisation_stays_unnamed(resources) -> None:  # type: ignore[no-untyped-def]
     a = only(resources, "The company said that profits had fallen.")
     assert a.source is not None and a.source.kind != "named_organization"

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from ..model import Article
     from ..resources import Resources
 
-VERSION = "attribution.rules/2"
+VERSION = "attribution.rules/3"
 TAGGER_FILE = "attribution_tagger.npz"
 QUOTE_MARKS = frozenset('"\u201c\u201d\u201e\u00ab\u00bb')
 VIA_KINDS = frozenset({"outlet"})
@@ -85,6 +85,7 @@ def _settings(res: Resources) -> Settings:
                 anonymous=frozenset(w.lower() for w in res.lexicon("attribution_anonymous")),
                 officials=officials,
                 documents=frozenset(w.lower() for w in res.lexicon("attribution_documents")),
+                organisations=frozenset(w.lower() for w in res.lexicon("attribution_organisations")),
                 outlet_nouns=frozenset(w for w in outlets if w.islower()),
                 outlet_names=frozenset(
                     (w[4:] if w.startswith("The ") else w).lower() for w in outlets if not w.islower()

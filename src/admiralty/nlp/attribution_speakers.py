@@ -41,6 +41,7 @@ class SpeakerLexicon:
     anonymous: frozenset[str]
     officials: dict[str, int]  # title lemma (one or two words) -> synonym group
     documents: frozenset[str]
+    organisations: frozenset[str]  # institution nouns: "the union", "the ministry"
     outlet_nouns: frozenset[str]
     outlet_names: frozenset[str]  # lower case, without a leading "the"
     pronouns: dict[str, str]  # pronoun -> s | p | x
@@ -142,6 +143,9 @@ class Resolver:
         org = self._org_description(head)
         if org is not None:
             return Speaker("named_organization", org.canonical, (head.text, org.canonical), False)
+        institution = self._institution(head)
+        if institution is not None:
+            return Speaker("unnamed_official", institution, (head.text, institution), True)
         if head.pos_ == "PROPN":
             person = self._surname(head.text)
             if person is not None:
@@ -193,6 +197,26 @@ class Resolver:
                     and word in (w.lower() for w in ent.text.split()):
                 best = ent
         return best
+
+    def _institution(self, head: Token) -> str | None:
+        """An institution named only by description: "the union" with no named union before it.
+        It speaks in an official capacity without a name (``unnamed_official``, like "a ministry
+        official"), never as an anonymous source. Its name is the fullest description of it the
+        article gives up to here ("the dock workers' union"), else the description itself."""
+        if head.tag_ in ("NNS", "NNPS") or head.lemma_.lower() not in self.lex.organisations:
+            return None
+        det = next((c for c in head.children if c.dep_ in ("det", "poss")), None)
+        if det is None or (det.dep_ == "det" and det.lower_ not in DEFINITE):
+            return None
+        best = ""
+        for tok in self.doc[: head.i + 1]:
+            if tok.lemma_.lower() == head.lemma_.lower() and tok.tag_ not in ("NNS", "NNPS"):
+                words = [t for t in tok.lefts if t.dep_ in ("compound", "poss", "amod", "nmod", "det", "case")]
+                start = min((t.left_edge.i for t in words), default=tok.i)
+                name = self.doc[start : tok.i + 1].text
+                if len(name.split()) > len(best.split()):
+                    best = name
+        return best or head.text
 
     def _prev_word(self, tok: Token) -> str:
         return self.doc[tok.i - 1].lower_ if tok.i > 0 else ""
