@@ -338,7 +338,7 @@ def _trim(doc: Doc, lo: int, hi: int) -> tuple[int, int]:
 
 def _cue(doc: Doc, i: int, j: int, kind: str) -> Cue:
     start, end = doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text)
-    return Cue(start, end, doc.text[start:end], kind)
+    return Cue(start, end, doc[i:j].text, kind)  # not doc.text: spaCy rebuilds it on every call
 
 
 def _phrase_cues(doc: Doc, idx: Sequence[int], phrases: PhraseSet, kind: str) -> list[Cue]:

@@ -189,8 +189,7 @@ def _phrase(doc: Doc, lo: int, head: Token) -> str | None:
         toks = toks[1:]
     if not toks:
         return None
-    start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
-    phrase = doc.text[start:end]
+    phrase = doc[toks[0].i : toks[-1].i + 1].text  # not doc.text: spaCy rebuilds it on every call
     return phrase if phrase.strip() and "\n" not in phrase else None
 
 
