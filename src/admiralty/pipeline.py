@@ -175,7 +175,7 @@ class Pipeline:
     def warm_up(self) -> None:
         """Load every model now (not on the first article), so the run block is complete."""
         probe = Article.new(locator="warm-up", text="The minister said on Monday that talks would resume.")
-        for _ in self.run([replace(probe, language="en")]):
+        for _ in self.run([probe, replace(probe, language="en")]):  # the first asks the language detector
             pass
 
     def run(

@@ -44,7 +44,7 @@ import numpy as np
 
 from ..model import Article, ClaimLink, CorpusResult, Reason
 from ..resources import Resources
-from .ann import candidate_pairs
+from .ann import candidate_pair_array
 
 VERSION = "links.rules/2"
 PLACE_LABELS = ("GPE", "LOC")
@@ -147,18 +147,19 @@ def link_claims(claims: dict[str, ClaimEntry], previous: CorpusResult, res: Reso
     if len(ids) < 2:
         return []
     x = np.stack([claims[i].vector for i in ids])
-    pairs = candidate_pairs(x, bits=int(s["ann_bits"]), bands=int(s["ann_bands"]),
-                            window=int(s["ann_window"]), seed=int(s["ann_seed"]))
+    pair_array = candidate_pair_array(x, bits=int(s["ann_bits"]), bands=int(s["ann_bands"]),
+                                      window=int(s["ann_window"]), seed=int(s["ann_seed"]))
     antonyms = antonym_pairs(res)
+    cosines = _pair_cosines(x, pair_array)
+    floor = min(float(s["match_cosine"]), float(s["strong_cosine"]))
     scored = []
-    for i, j in pairs:
+    for (i, j), c in zip(pair_array[cosines >= floor].tolist(), cosines[cosines >= floor].tolist(), strict=True):
         a, b = claims[ids[i]], claims[ids[j]]
         if a.article == b.article:
             continue
         ga, gb = group_of.get(a.article), group_of.get(b.article)
         if ga is not None and ga == gb:
             continue
-        c = float(x[i] @ x[j])
         shared = a.entities & b.entities
         if c >= float(s["strong_cosine"]) or (c >= float(s["match_cosine"]) and shared):
             scored.append((c, ids[i], ids[j]))
@@ -173,6 +174,15 @@ def link_claims(claims: dict[str, ClaimEntry], previous: CorpusResult, res: Reso
         per[cj] = per.get(cj, 0) + 1
         links.append(decide(ci, cj, claims[ci], claims[cj], c, antonyms, s))
     return sorted(links, key=lambda link: link.claims)
+
+
+def _pair_cosines(x: np.ndarray, pairs: np.ndarray, chunk: int = 8192) -> np.ndarray:
+    """Cosine of each candidate pair of unit rows, a chunk at a time (bounded memory)."""
+    out = np.zeros(len(pairs), dtype=np.float32)
+    for k in range(0, len(pairs), chunk):
+        part = pairs[k : k + chunk]
+        out[k : k + chunk] = np.einsum("ij,ij->i", x[part[:, 0]], x[part[:, 1]])
+    return out
 
 
 def antonym_pairs(res: Resources) -> dict[str, frozenset[str]]:
