@@ -24,7 +24,7 @@ import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -138,9 +138,9 @@ class OnnxEncoder:
         return cls(session, tokenizer, batch_size)
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        out = np.zeros((len(texts), DIMS), dtype=np.float32)
         if not texts:
-            return out
+            return np.zeros((0, DIMS), dtype=np.float32)
+        out: np.ndarray | None = None  # its width comes from the graph (384 for MiniLM)
         encodings = self.tokenizer.encode_batch(texts)
         lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(encodings))
         order = np.argsort(lengths, kind="stable")  # similar lengths together: little padding
@@ -153,7 +153,11 @@ class OnnxEncoder:
                 n = int(lengths[k])
                 ids[r, :n] = encodings[k].ids
                 mask[r, :n] = 1
-            out[rows] = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+            vectors = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+            if out is None:
+                out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
+            out[rows] = vectors
+        assert out is not None
         return out
 
 
@@ -181,13 +185,22 @@ class HashingEncoder:
     not meaning: enough to block candidates and find restatements, blind to paraphrase."""
 
     vectorizer: Any
+    PARAMS: ClassVar[dict[str, Any]] = {
+        "n_features": DIMS, "ngram_range": (1, 2), "alternate_sign": True, "norm": "l2", "lowercase": True,
+    }
 
     @classmethod
     def create(cls) -> HashingEncoder:
         from sklearn.feature_extraction.text import HashingVectorizer
 
-        return cls(HashingVectorizer(n_features=DIMS, ngram_range=(1, 2), alternate_sign=True,
-                                     norm="l2", lowercase=True))
+        return cls(HashingVectorizer(**cls.PARAMS))
+
+    @classmethod
+    def digest(cls) -> str:
+        """What identifies these vectors in a run block: a hash of the parameters."""
+        import hashlib
+
+        return hashlib.sha256(repr(sorted(cls.PARAMS.items())).encode()).hexdigest()
 
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:

@@ -105,16 +105,14 @@ class Resources:
         from . import encoder as enc
 
         runtime = str(self.config["models.embedder_runtime"])
-        source, name, version = self.embedder_source() if runtime != "hashing" else (Path(), "", "")
-        threads = int(self.config["models.threads"])
-        batch = int(self.config["models.embed_batch"])
         if runtime == "hashing":
             import sklearn
 
-            params = f"HashingVectorizer(n_features={enc.DIMS}, ngram_range=(1, 2), alternate_sign=True)"
-            digest = hashlib.sha256(params.encode()).hexdigest()
-            self._models["embedder"] = ModelInfo("word-hashing-384", sklearn.__version__, digest)
+            self._models["embedder"] = ModelInfo("word-hashing-384", sklearn.__version__, enc.HashingEncoder.digest())
             return enc.HashingEncoder.create()
+        source, name, version = self.embedder_source()
+        threads = int(self.config["models.threads"])
+        batch = int(self.config["models.embed_batch"])
         if runtime == "torch":
             return self._torch_encoder(source, name, version, threads, batch)
         if runtime != "onnx":

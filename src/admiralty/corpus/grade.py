@@ -66,6 +66,7 @@ from ..model import (
     Source,
     source_id,
 )
+from ..nlp.attribution_quotes import Quote, find_quotes, quote_at
 from ..registry import analyst_context, norm_name, registry_for
 from ..resources import Resources
 from .reliability import UNNAMED_KINDS, Evidence, Settings, assess, more_reliable, rank
@@ -136,26 +137,24 @@ def nonconfirmation_cue(article: Article, res: Resources) -> str | None:
     return None
 
 
-_OPENING, _CLOSING = "“«„", "”»"
-
-
-def quoted(article: Article, start: int, end: int) -> bool:
-    """Whether ``[start, end)`` lies inside a quotation: inside the content of a direct or mixed
-    attribution, or after more opening than closing quotation marks in its paragraph (straight
-    double quotes counted in pairs)."""
+def quoted(article: Article, start: int, end: int, quotes: Sequence[Quote] | None = None) -> bool:
+    """Whether ``[start, end)`` lies inside a quotation: the content of a direct or mixed
+    attribution, or one of the article's quotation regions (``find_quotes``; pass them when
+    asking about several spans of one article)."""
+    if quotes is None:
+        quotes = find_quotes(article.text, len(article.text))
     middle = (start + end) // 2
     for att in article.attributions:
         if att.form in ("direct", "mixed") and any(c.start <= middle < c.end for c in att.content):
             return True
-    before = article.text[article.text.rfind("\n", 0, start) + 1 : start]
-    curly = sum(before.count(q) for q in _OPENING) - sum(before.count(q) for q in _CLOSING)
-    return curly > 0 or before.count('"') % 2 == 1
+    return any(q.inner_start <= middle < q.inner_end for q in quote_at(quotes, middle, middle + 1))
 
 
 def article_facts(article: Article, res: Resources) -> ArticleFacts:
     by_id = {a.id: a for a in article.attributions}
     claims = []
     silences = [(q.start, q.end) for q in article.sourcing.cues if q.kind in ("unconfirmed", "denied")]
+    quotes = find_quotes(article.text, int(res.config["attribution.max_quote_chars"]))
     for c in article.claims:
         att = by_id.get(c.attribution or "")
         src = att.source if att is not None else None
@@ -165,7 +164,7 @@ def article_facts(article: Article, res: Resources) -> ArticleFacts:
                                  src.text if src is not None else None,
                                  _numbers(c.text),
                                  any(s < c.end and c.start < e for s, e in silences),
-                                 quoted(article, c.start, c.end)))
+                                 quoted(article, c.start, c.end, quotes)))
     refs = sorted({(a.source.ref, a.source.kind, a.source.text) for a in article.attributions
                    if a.source is not None and a.source.ref})
     return ArticleFacts(article.outlet, nonconfirmation_cue(article, res), tuple(claims), tuple(refs))
