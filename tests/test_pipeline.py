@@ -19,6 +19,16 @@ def explode_on_marker(article: Article, doc, res) -> Article:  # type: ignore[no
     return article
 
 
+def _ahead_fails(articles, res) -> None:  # type: ignore[no-untyped-def]
+    raise RuntimeError("the batch step broke")
+
+
+@stage("careful", "careful.test/1", requires=("doc",), assigns=("nothing",), ahead=_ahead_fails)
+def careful(article: Article, doc, res) -> Article:  # type: ignore[no-untyped-def]
+    """does its own work when the batch step fails"""
+    return article
+
+
 def test_order_is_checked() -> None:
     a = Stage("a", "a/1", ("doc",), ("x",), None)
     b = Stage("b", "b/1", ("x",), ("y",), None)
@@ -87,3 +97,30 @@ def test_worker_processes_give_the_same_records_in_order(resources) -> None:  # 
     items.insert(3, Failure("broken", "ingest", "binary data"))
     two = Resources(resources.config.with_overrides(["pipeline.workers=2", "pipeline.batch_size=2"]))
     assert list(Pipeline(two).run(items)) == list(Pipeline(resources).run(items))
+
+
+def test_a_failing_batch_step_costs_no_article(resources) -> None:  # type: ignore[no-untyped-def]
+    items = [Article.new(locator=str(i), text=f"Minister {i} said the port would reopen.") for i in range(3)]
+    out = list(Pipeline(resources, (*ARTICLE_STAGES, "tests.test_pipeline:careful")).run(items))
+    assert [a.status for a in out] == ["analysed"] * 3  # type: ignore[union-attr]
+    with pytest.raises(RuntimeError, match="batch step broke"):
+        list(Pipeline(resources, (*ARTICLE_STAGES, "tests.test_pipeline:careful"), fail_fast=True).run(items))
+
+
+def test_claims_are_embedded_once_per_batch(resources) -> None:  # type: ignore[no-untyped-def]
+    from admiralty.resources import Resources
+
+    hashing = Resources(resources.config.with_overrides(["models.embedder_runtime=hashing"]))
+    hashing.__dict__["nlp"] = resources.nlp
+    calls: list[list[str]] = []
+    encode = hashing.embedder.encode
+    hashing.embedder.encode = lambda texts: (calls.append(list(texts)), encode(texts))[1]
+    same = "Officials said the port would reopen on Monday."
+    items = [Article.new(locator=str(i), text=f"{same} Minister {i} said {i} ships were waiting.") for i in range(4)]
+    out = list(Pipeline(hashing).run(items))
+    claims = [c.text for a in out for c in a.claims]  # type: ignore[union-attr]
+    assert len(calls) == 1  # the whole batch in one encoder call, each distinct text once
+    assert sorted(calls[0]) == sorted(set(claims)) and len(claims) > len(set(claims))
+    alone = [Pipeline(hashing).analyse_batch([item])[0] for item in items]
+    for a, b in zip(out, alone, strict=True):
+        assert (a.claim_vectors == b.claim_vectors).all()  # type: ignore[union-attr]

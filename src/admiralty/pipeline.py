@@ -3,7 +3,12 @@
 A per-article stage is a plain function ``(article, doc, resources) -> Article`` registered with
 ``@stage(name, version, requires=..., assigns=...)``. It reads the spaCy ``Doc`` of the article
 (``None`` before the parse), never touches files or the store, and raises when it cannot do its
-job. The runner owns what happens then: the article is recorded as a ``Failure`` naming the stage
+job. A stage whose model is cheaper over many inputs at once (the sentence encoder) may also
+declare ``ahead=``: a function the runner calls once with all the articles of a batch before the
+stage runs on each of them, to compute in one pass what each call will then ask for. It changes
+no result, only when the work is done; if it fails, each article's own call does the work.
+
+The runner owns what happens then: the article is recorded as a ``Failure`` naming the stage
 and the reason, and the run goes on (``fail_fast=True`` re-raises instead).
 
 The order of the stages is checked before anything runs: a stage that requires something no
@@ -28,6 +33,7 @@ if TYPE_CHECKING:
     from .resources import Resources
 
 StageFunc = Callable[["Article", "Doc | None", "Resources"], Article]
+AheadFunc = Callable[[list["Article"], "Resources"], None]
 
 # What exists before any stage runs.
 INITIAL = ("text", "metadata")
@@ -58,6 +64,7 @@ class Stage:
     assigns: tuple[str, ...]
     func: StageFunc | None
     doc: str = ""
+    ahead: AheadFunc | None = None
 
     @property
     def info(self) -> StageInfo:
@@ -65,17 +72,23 @@ class Stage:
 
 
 def stage(
-    name: str, version: str, *, requires: Iterable[str] = (), assigns: Iterable[str] = ()
+    name: str,
+    version: str,
+    *,
+    requires: Iterable[str] = (),
+    assigns: Iterable[str] = (),
+    ahead: AheadFunc | None = None,
 ) -> Callable[[StageFunc], StageFunc]:
     """Declare a per-article stage: what it needs, what it sets, and its algorithm version.
 
     ``version`` is ``"<name>.<algorithm>/<n>"``; a placeholder says ``baseline`` in it.
+    ``ahead`` (optional) prepares a whole batch at once, see the module docstring.
     """
 
     def register(func: StageFunc) -> StageFunc:
         summary = (func.__doc__ or "").strip().splitlines()[0] if func.__doc__ else ""
         func.__admiralty_stage__ = Stage(  # type: ignore[attr-defined]
-            name, version, tuple(requires), tuple(assigns), func, summary
+            name, version, tuple(requires), tuple(assigns), func, summary, ahead
         )
         return func
 
@@ -204,7 +217,7 @@ class Pipeline:
 
     def analyse_batch(self, batch: list[Article | Failure]) -> list[Article | Failure]:
         """The per-article stages over one batch: stages before the parse, one ``nlp.pipe`` over
-        the batch, then the stages after it."""
+        the batch, then the stages after it, each over the whole batch before the next."""
         parse_at = next(i for i, st in enumerate(self.stages) if st is PARSE_STAGE)
         before, after = self.stages[:parse_at], self.stages[parse_at + 1 :]
 
@@ -213,10 +226,21 @@ class Pipeline:
             state.append(item if isinstance(item, Failure) else self._apply(item, None, before))
 
         to_parse = [i for i, a in enumerate(state) if isinstance(a, Article) and a.status == "analysed"]
-        docs = self._parse([typing_cast_article(state[i]) for i in to_parse])
-        for i, doc in zip(to_parse, docs, strict=True):
-            article = typing_cast_article(state[i])
-            state[i] = doc if isinstance(doc, Failure) else self._apply(article, doc, after)
+        parsed = dict(zip(to_parse, self._parse([typing_cast_article(state[i]) for i in to_parse]), strict=True))
+        for i, doc in parsed.items():
+            if isinstance(doc, Failure):
+                state[i] = doc
+        docs = {i: doc for i, doc in parsed.items() if not isinstance(doc, Failure)}
+        for st in after:
+            live = [i for i in docs if isinstance(state[i], Article) and state[i].status == "analysed"]
+            if st.ahead is not None and live:
+                try:
+                    st.ahead([typing_cast_article(state[i]) for i in live], self.resources)
+                except Exception:
+                    if self.fail_fast:
+                        raise  # otherwise each article's own call below does the work, and fails alone
+            for i in live:
+                state[i] = self._apply(typing_cast_article(state[i]), docs[i], (st,))
         return state
 
     # -- internals ------------------------------------------------------------------------

@@ -10,16 +10,17 @@ import hashlib
 import importlib.metadata
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from .config import Config
 from .errors import ModelError
 from .model import ModelInfo
 
 if TYPE_CHECKING:
-    import numpy as np
     from spacy.language import Language
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -64,6 +65,7 @@ class Resources:
         self._lock = threading.Lock()
         self._models: dict[str, ModelInfo] = {}
         self._cache: dict[str, Any] = {}
+        self._ahead: dict[str, np.ndarray] = {}  # vectors of the current batch, see embed_ahead
 
     # -- spaCy ------------------------------------------------------------------------------
 
@@ -190,8 +192,24 @@ class Resources:
         return f"{info.name}:{info.sha256[:16]}"
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        """L2-normalised float32 sentence vectors, one row per text (384-d for MiniLM)."""
-        return self.embedder.encode(list(texts))
+        """L2-normalised float32 sentence vectors, one row per text (384-d for MiniLM). A text
+        repeated in ``texts``, or embedded ahead by :meth:`embed_ahead`, is encoded only once."""
+        texts = list(texts)
+        ahead = self._ahead
+        missing = [t for t in dict.fromkeys(texts) if t not in ahead]
+        if not texts or len(missing) == len(texts):
+            return self.embedder.encode(texts)
+        fresh = dict(zip(missing, self.embedder.encode(missing), strict=True)) if missing else {}
+        return np.stack([ahead[t] if t in ahead else fresh[t] for t in texts])
+
+    def embed_ahead(self, texts: Iterable[str]) -> None:
+        """Encode a whole batch's texts in one length-sorted pass (each distinct text once) and
+        keep their vectors until the next call, for the per-article calls of :meth:`embed` that
+        follow. Larger batches of similar lengths waste less padding than one article's few
+        sentences; the vectors are the same either way (padding is masked)."""
+        self._ahead = {}  # one batch at a time: memory stays bounded
+        unique = list(dict.fromkeys(texts))
+        self._ahead = dict(zip(unique, self.embedder.encode(unique), strict=True))
 
     # -- word lists and small files ---------------------------------------------------------
 

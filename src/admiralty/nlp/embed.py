@@ -4,7 +4,9 @@ Sets ``Article.claim_vectors`` (float32, one L2-normalised 384-d row per claim, 
 with the shared encoder (``Resources.embed``: all-MiniLM-L6-v2 as an optimised ONNX graph, see
 ``admiralty.encoder``). The check-worthiness head reads them, and so do the cross-source stages
 (claim matching, stories, narratives), so no claim is ever embedded twice; they embed other texts
-(story leads, narratives) with the same ``Resources.embed``.
+(story leads, narratives) with the same ``Resources.embed``. The runner hands the stage a whole
+batch's claims first (``_embed_batch``), so the encoder sees large length-sorted batches and each
+distinct text once; each article then takes its rows.
 """
 
 from __future__ import annotations
@@ -22,7 +24,11 @@ if TYPE_CHECKING:
 VERSION = "embed.minilm/2"
 
 
-@stage("embed", VERSION, requires=("claims",), assigns=("claim_vectors",))
+def _embed_batch(articles: list[Article], res: Resources) -> None:
+    res.embed_ahead(c.text for article in articles for c in article.claims)
+
+
+@stage("embed", VERSION, requires=("claims",), assigns=("claim_vectors",), ahead=_embed_batch)
 def embed_claims(article: Article, doc: Doc | None, res: Resources) -> Article:
     """one vector per claim with the shared MiniLM encoder, computed once for every later stage"""
     return replace(article, claim_vectors=res.embed([c.text for c in article.claims]))
