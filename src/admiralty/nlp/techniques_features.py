@@ -59,6 +59,7 @@ TOKEN_HASH_BITS = 18
 SPAN_HASH_BITS = 16
 SENT_HASH_BITS = 18
 DENSE_DIM = 96  # width of en_core_web_sm's doc.tensor
+CLAIM_DIM = 384  # width of a claim vector (the shared MiniLM encoder, ``Article.claim_vectors``)
 
 _QUOTES = frozenset('"\u201c\u201d\u00ab\u00bb\u201e')
 _MAX_NGRAM = 4
@@ -99,30 +100,51 @@ _VIEW_KEY = "admiralty.techniques.view"
 
 
 def token_view(doc: Doc) -> TokenView:
-    """The doc's :class:`TokenView`, built on first use and kept in ``doc.user_data``."""
+    """The doc's :class:`TokenView`, built on first use and kept in ``doc.user_data``. The
+    attributes come out of spaCy as one integer array (``Doc.to_array``) and each distinct string
+    is looked up once: creating a Python ``Token`` per token per attribute was the slow part."""
     cached = doc.user_data.get(_VIEW_KEY)
     if isinstance(cached, TokenView) and len(cached.text) == len(doc):
         return cached
-    cols: dict[str, list[Any]] = {k: [] for k in TokenView.__slots__ if k not in ("sents", "sent_id")}
-    for t in doc:
-        lemma = t.lemma_.lower()
-        cols["text"].append(t.text)
-        cols["lower"].append(t.lower_)
-        cols["lemma"].append(lemma)
-        cols["pos"].append(t.pos_)
-        cols["tag"].append(t.tag_)
-        cols["dep"].append(t.dep_)
-        cols["head_lemma"].append(t.head.lemma_.lower())
-        cols["ent"].append(t.ent_type_ or "O")
-        cols["is_stop"].append(t.is_stop)
-        cols["is_punct"].append(t.is_punct)
-        cols["is_space"].append(t.is_space)
-        cols["content"].append(t.is_alpha and not t.is_stop and len(t.text) > 2)
+    from spacy.attrs import DEP, ENT_TYPE, HEAD, IS_ALPHA, IS_PUNCT, IS_SPACE, IS_STOP, LEMMA, LOWER, ORTH, POS, TAG
+
+    table = doc.to_array([ORTH, LOWER, LEMMA, POS, TAG, DEP, HEAD, ENT_TYPE, IS_STOP, IS_PUNCT, IS_SPACE, IS_ALPHA])
+    strings = doc.vocab.strings
+    names: dict[int, str] = {0: ""}
+
+    def column(k: int) -> list[str]:
+        out = []
+        for key in table[:, k].tolist():
+            name = names.get(key)
+            if name is None:
+                name = names[key] = strings[key]
+            out.append(name)
+        return out
+
+    text, lower = column(0), column(1)
+    lemma = [w.lower() for w in column(2)]
+    heads = (np.arange(len(doc)) + table[:, 6].astype(np.int64)).tolist()  # HEAD is an offset
+    is_stop, is_punct, is_space, is_alpha = (table[:, k].astype(bool).tolist() for k in (8, 9, 10, 11))
     sents = [(s.start, s.end) for s in doc.sents]
     sent_id = np.zeros(len(doc), dtype=np.int32)
     for k, (a, b) in enumerate(sents):
         sent_id[a:b] = k
-    view = TokenView(**cols, sents=sents, sent_id=sent_id)
+    view = TokenView(
+        text=text,
+        lower=lower,
+        lemma=lemma,
+        pos=column(3),
+        tag=column(4),
+        dep=column(5),
+        head_lemma=[lemma[h] for h in heads],
+        ent=[e or "O" for e in column(7)],
+        is_stop=is_stop,
+        is_punct=is_punct,
+        is_space=is_space,
+        content=[a and not st and len(w) > 2 for a, st, w in zip(is_alpha, is_stop, text, strict=True)],
+        sents=sents,
+        sent_id=sent_id,
+    )
     doc.user_data[_VIEW_KEY] = view
     return view
 
