@@ -42,14 +42,16 @@ from typing import Any
 
 import numpy as np
 
-from ..model import Article, ClaimLink, CorpusResult, Reason
+from ..model import Article, Claim, ClaimLink, CorpusResult, Reason
 from ..resources import Resources
+from . import contradiction
 from .ann import candidate_pair_array
 
-VERSION = "links.rules/2"
+VERSION = "links.rules/3"
 PLACE_LABELS = ("GPE", "LOC")
 _NEGATORS = re.compile(r"\b(?:not|no|never|n't|none|nobody|nothing|neither|nor|without)\b|n't\b", re.IGNORECASE)
 _WORD = re.compile(r"[a-z][a-z'-]*")
+_FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,9 +60,13 @@ class ClaimEntry:
     text: str
     vector: np.ndarray
     polarity: str
-    quantities: tuple[tuple[float | None, str, str], ...]  # (value, counted thing, text)
+    quantities: tuple[tuple[float | None, str, str, str, str], ...]  # (value, counted thing, text, unit, bound)
     entities: frozenset[str]
     places: frozenset[str]
+    type: str = "fact"
+    certainty: str = "certain"
+    published: str | None = None
+    times: tuple[str, ...] = ()
 
 
 @dataclass
@@ -85,6 +91,26 @@ def claim_vectors(articles: Sequence[Article], res: Resources) -> list[np.ndarra
     return out
 
 
+def entry(a: Article, c: Claim, vector: np.ndarray) -> ClaimEntry:
+    """What the links stage keeps of one claim: its vector, polarity, quantities, entities,
+    places, type, certainty, time expressions and the article's publication date."""
+    inside = [e for e in a.entities if e.start >= c.start and e.end <= c.end]
+    return ClaimEntry(
+        a.id,
+        c.text,
+        _unit(np.asarray(vector)),
+        c.polarity,
+        tuple((q.value, (q.counts or q.unit or "").lower(), q.text, (q.unit or "").lower(), q.bound or "")
+              for q in c.quantities),
+        frozenset(e.canonical for e in inside),
+        frozenset(e.canonical for e in inside if e.label in PLACE_LABELS),
+        c.type,
+        c.certainty,
+        a.published,
+        tuple(t.text for t in c.times),
+    )
+
+
 def _unit(v: np.ndarray) -> np.ndarray:
     n = float(np.linalg.norm(v))
     return (v / n).astype(np.float32) if n > 0 else v.astype(np.float32)
@@ -98,16 +124,7 @@ class Links:
         out: dict[str, ClaimEntry] = {}
         for a, rows in zip(articles, claim_vectors(articles, res), strict=True):
             for c, v in zip(a.claims, rows, strict=True):
-                inside = [e for e in a.entities if e.start >= c.start and e.end <= c.end]
-                out[c.id] = ClaimEntry(
-                    a.id,
-                    c.text,
-                    _unit(np.asarray(v)),
-                    c.polarity,
-                    tuple((q.value, (q.counts or q.unit or "").lower(), q.text) for q in c.quantities),
-                    frozenset(e.canonical for e in inside),
-                    frozenset(e.canonical for e in inside if e.label in PLACE_LABELS),
-                )
+                out[c.id] = entry(a, c, v)
         return LinksState(out)
 
     def merge(self, left: LinksState, right: LinksState) -> LinksState:
@@ -150,6 +167,7 @@ def link_claims(claims: dict[str, ClaimEntry], previous: CorpusResult, res: Reso
     pair_array = candidate_pair_array(x, bits=int(s["ann_bits"]), bands=int(s["ann_bands"]),
                                       window=int(s["ann_window"]), seed=int(s["ann_seed"]))
     antonyms = antonym_pairs(res)
+    lex, cs = contradiction.lexicons(res), contradiction.Settings.from_config(res)
     cosines = _pair_cosines(x, pair_array)
     floor = min(float(s["match_cosine"]), float(s["strong_cosine"]))
     scored = []
@@ -172,7 +190,7 @@ def link_claims(claims: dict[str, ClaimEntry], previous: CorpusResult, res: Reso
             continue
         per[ci] = per.get(ci, 0) + 1
         per[cj] = per.get(cj, 0) + 1
-        links.append(decide(ci, cj, claims[ci], claims[cj], c, antonyms, s))
+        links.append(decide(ci, cj, claims[ci], claims[cj], c, antonyms, s, lex, cs))
     return sorted(links, key=lambda link: link.claims)
 
 
@@ -200,7 +218,8 @@ def antonym_pairs(res: Resources) -> dict[str, frozenset[str]]:
 
 
 def negated(entry: ClaimEntry) -> bool:
-    return entry.polarity == "negated" or bool(_NEGATORS.search(entry.text))
+    """Whether the claim is negated (typographic apostrophes read as ASCII: "don’t" is "don't")."""
+    return entry.polarity == "negated" or bool(_NEGATORS.search(entry.text.translate(_FOLD)))
 
 
 def _r(rule: str, params: dict[str, Any], records: tuple[str, ...], text: str) -> Reason:
@@ -270,6 +289,7 @@ def tensions_and_notes(
 def decide(
     ci: str, cj: str, a: ClaimEntry, b: ClaimEntry, cosine: float,
     antonyms: dict[str, frozenset[str]], s: dict[str, Any],
+    lex: contradiction.Lexicons | None = None, cs: contradiction.Settings | None = None,
 ) -> ClaimLink:
     recs = (ci, cj)
     shared = sorted(a.entities & b.entities)
@@ -279,19 +299,28 @@ def decide(
            + (f" about {', '.join(shared)}." if shared else "."))
     ]
     tensions, notes = tensions_and_notes(ci, cj, a, b, antonyms)
+    found = contradiction.detect(a, b, lex, cs) if lex is not None and cs is not None else None
     reasons.extend(tensions)
     reasons.extend(notes)
-    if tensions:
-        precision = float(s["contradiction_precision"])
-        floor = float(s["contradicts_min_precision"])
+    precision = float(s["contradiction_precision"])
+    floor = float(s["contradicts_min_precision"])
+    if found is not None:
+        reasons.append(_r(found.rule, {**found.params, "detector": contradiction.VERSION}, recs, found.text))
         if precision >= floor:
-            relation = "contradicts"
-        else:
-            relation = "related"
-            reasons.append(_r("contradiction.withheld",
-                              {"measured_precision": precision, "required": floor}, recs,
-                              "In tension, but not called a contradiction: the contradiction rule's "
-                              f"measured precision ({precision:.2f}) is below {floor:.2f}."))
+            return ClaimLink(recs, "contradicts", round(float(cosine), 4), tuple(reasons))
+        reasons.append(_r("contradiction.withheld",
+                          {"measured_precision": precision, "required": floor, "detected": found.rule}, recs,
+                          "The contradiction detector fires, but its measured precision "
+                          f"({precision:.2f}) is below {floor:.2f}: not called a contradiction."))
+        return ClaimLink(recs, "related", round(float(cosine), 4), tuple(reasons))
+    if tensions:
+        relation = "related"
+        reasons.append(_r("contradiction.withheld",
+                          {"measured_precision": precision, "required": floor, "detected": None}, recs,
+                          "In tension, but not called a contradiction: the contradiction detector "
+                          "does not find the same statement said both ways (same content words, "
+                          "one negated, a contradictory predicate or a different figure), and a "
+                          "tension alone is rarely a contradiction."))
     elif notes:  # other places, other quantities, a figure on one side only: no confirmation
         relation = "related"
     elif cosine >= float(s["restates_cosine"]):
