@@ -131,7 +131,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="step", required=True)
     c = sub.add_parser("candidates")
-    c.add_argument("--corpus", choices=["polnear", "fakenewsnet"], default="polnear")
+    c.add_argument("--corpus", choices=["polnear", "fakenewsnet", "ruwa"], default="polnear")
     c.add_argument("--work", type=Path, default=None)
     c.add_argument("--out", type=Path, default=None)
     c.add_argument("--sample", type=int, default=60)

@@ -104,7 +104,34 @@ def fakenewsnet_articles() -> list[dict[str, Any]]:
     return out
 
 
-CORPORA = {"polnear": polnear_articles, "fakenewsnet": fakenewsnet_articles}
+# RUWA events that several outlets on both sides reported (the two largest, the invasion's
+# beginning and the nuclear plants, are left out to keep the run short).
+RUWA_EVENTS = ("azovstal", "bucha", "prisoners", "railway", "sinking", "supermarket", "theatre")
+
+
+def ruwa_articles() -> list[dict[str, Any]]:
+    """RUWA (2022 war news titles and subheads, CC BY-NC-SA: a test input, nothing is shipped):
+    one input record per headline of the events in ``RUWA_EVENTS`` (title, then the subhead),
+    outlet = the site, published = the date. A third corpus for the contradiction check: Russian
+    and Ukrainian outlets report the same events."""
+    out = []
+    path = data_dir() / "ruwa_ukraine_war_news" / "RUWA_04.08.23.csv"
+    with path.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row["Event"] not in RUWA_EVENTS:
+                continue
+            title, desc = row["title"].strip(), row["desc"].strip()
+            text = title + (("" if title.endswith((".", "?", "!")) else ".") + " " + desc if desc and title else desc)
+            if len(text.split()) < 6:
+                continue
+            month, day, year = [*row["Date"].split("/"), "", "", ""][:3]
+            published = f"{year}-{month}-{day}" if year and month and day else None
+            out.append({"id": f"ruwa/{row['']}", "text": text, "outlet": row["Site"].removeprefix("www."),
+                        "published": published, "title": title or None, "url": row["src"] or None})
+    return out
+
+
+CORPORA = {"polnear": polnear_articles, "fakenewsnet": fakenewsnet_articles, "ruwa": ruwa_articles}
 
 
 def step_analyse(work: Path, corpus: str) -> None:
@@ -129,7 +156,17 @@ def load_articles(work: Path) -> list[Any]:
         return list(store.articles())
 
 
-def step_corpus(work: Path, stages: str, overrides: list[str]) -> None:
+def ratings_store(work: Path, ratings: Path) -> Path:
+    """Import a ratings file the way a user would (``admiralty sources import FILE --db``), into a
+    store of its own beside the cache (``ratings.db``), so the analysed store stays as it was."""
+    db = work / "ratings.db"
+    db.unlink(missing_ok=True)
+    cmd = [str(Path(sys.executable).with_name("admiralty")), "sources", "import", str(ratings), "--db", str(db)]
+    subprocess.run(cmd, check=True, cwd=ROOT)
+    return db
+
+
+def step_corpus(work: Path, stages: str, overrides: list[str], ratings: Path | None = None) -> None:
     """Run the corpus stages over the stored articles (``corpus.full.json``), or with ``grade``
     only the sources and grade stages over the cached copies / stories / links; the result the
     report reads is ``corpus.json``."""
@@ -142,6 +179,14 @@ def step_corpus(work: Path, stages: str, overrides: list[str]) -> None:
     from admiralty.resources import Resources
 
     res = Resources(Config.load(overrides=overrides))
+    if ratings is not None:
+        from admiralty.registry import analyst_context
+        from admiralty.registry.imports import stored_ratings
+        from admiralty.store import Store
+
+        with Store(ratings_store(work, ratings)) as store:
+            analyst_context(res).ratings.update(stored_ratings(store))
+        print(f"{len(analyst_context(res).ratings)} imported ratings from {ratings.name}", file=sys.stderr)
     articles = load_articles(work)
     t0 = time.time()
     full = work / "corpus.full.json"
@@ -292,6 +337,10 @@ def main() -> None:
     ap.add_argument("--sample", type=int, default=30)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--ratings", type=Path, default=None, metavar="FILE",
+                    help="outlet ratings to import (as `admiralty sources import FILE` does) for the "
+                         "corpus / relink / regrade steps, e.g. ../shared/data/mbfc_sources/"
+                         "mbfc_combined_2020-12_flat.csv (a test input, never shipped)")
     ap.add_argument("--set", dest="overrides", action="append", default=[], metavar="SECTION.KEY=VALUE",
                     help="config override for the corpus / regrade steps")
     args = ap.parse_args()
@@ -299,11 +348,11 @@ def main() -> None:
     if args.step in ("analyse", "all") and not (args.work / "store.db").exists():
         step_analyse(args.work, args.corpus)
     if args.step in ("corpus", "all"):
-        step_corpus(args.work, "all", args.overrides)
+        step_corpus(args.work, "all", args.overrides, args.ratings)
     if args.step == "relink":
-        step_corpus(args.work, "links", args.overrides)
+        step_corpus(args.work, "links", args.overrides, args.ratings)
     if args.step == "regrade":
-        step_corpus(args.work, "grade", args.overrides)
+        step_corpus(args.work, "grade", args.overrides, args.ratings)
     if args.step in ("report", "all"):
         step_report(args.work, args.sample, args.seed, args.json)
 

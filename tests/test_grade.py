@@ -167,3 +167,51 @@ def test_a_quotation_carried_by_other_outlets_is_one_source(tmp_path: Path, reso
     article = Article.new(locator="t", text=text)
     inside, outside = text.index("the port"), text.index("It rained")
     assert quoted(article, inside, inside + 8) and not quoted(article, outside, outside + 9)
+
+
+def test_grade_5_when_a_more_reliable_rated_outlet_contradicts() -> None:
+    """An imported rating (B) for the contradicting outlet, E for the claim's: the claim is 5, with
+    the contradicting origin in its reasons; without the ratings it is not 5 (F is not more
+    reliable than F)."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from admiralty.config import Config
+    from admiralty.corpus import CorpusPlan
+    from admiralty.corpus.copies import Copies
+    from admiralty.corpus.grade import Grades
+    from admiralty.corpus.links import Links
+    from admiralty.corpus.sources import Sources
+    from admiralty.corpus.stories import Stories
+    from admiralty.model import Article, Claim, Entity
+    from admiralty.registry import Rating, analyst_context
+    from admiralty.resources import Resources
+
+    def article(outlet: str, text: str) -> Article:
+        a = Article.new(locator=outlet, text=text)
+        ents = tuple(Entity(text.index(t), text.index(t) + len(t), t, label, t)
+                     for t, label in (("Sanders", "PERSON"), ("Oklahoma", "GPE")))
+        claim = Claim(f"{a.id}:c1", 0, len(text), text, "test", 0.5, None, "fact", "certain", "affirmed")
+        return replace(a, language="en", outlet=outlet, published="2016-03-02", entities=ents, claims=(claim,),
+                       claim_vectors=np.full((1, 8), 8 ** -0.5, np.float32))
+
+    rated = article("Northgate Herald", "Sanders did not win the Democratic primary in Oklahoma on Tuesday.")
+    weak = article("Coastal Wire", "Sanders won the Democratic primary in Oklahoma on Tuesday.")
+    plan = CorpusPlan((Copies(), Stories(), Links(), Sources(), Grades()))
+
+    def grades(ratings: dict[str, Rating]) -> dict[str, Any]:
+        res = Resources(Config.load(overrides=["links.contradiction_precision=0.95"]))
+        analyst_context(res).ratings.update(ratings)
+        result = analyse_corpus([rated, weak], res, plan)
+        assert [lk.relation for lk in result.claim_links] == ["contradicts"]
+        return {g.claim: g for g in result.grades}
+
+    graded = grades({"Northgate Herald": Rating("B", "high", "test"), "Coastal Wire": Rating("E", "low", "test")})
+    g = graded[weak.claims[0].id]
+    assert g.credibility == 5 and g.contradictions == 1
+    assert g.reasons[0].rule == "credibility.contradicted" and rated.claims[0].id in g.reasons[0].records
+    assert graded[rated.claims[0].id].credibility == 4  # contradicted by a less reliable origin
+
+    unrated = grades({})
+    assert all(x.credibility != 5 for x in unrated.values())

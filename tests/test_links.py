@@ -100,3 +100,30 @@ def test_confirmation_needs_the_same_figure_and_a_shared_entity(resources: Resou
     (link,) = analyse_corpus([a, b], res, PLAN).claim_links
     assert link.score < float(res.config["links.restates_cosine"])
     assert link.relation == "related", "no shared entity: similar wording is not a confirmation"
+
+
+def _contradicting_pair() -> tuple[Article, Article]:
+    v = np.ones(8)
+    a = _article("won", "Sanders won the Democratic primary in Oklahoma on Tuesday.",
+                 [("Sanders", "PERSON"), ("Oklahoma", "GPE")], None, v)
+    b = _article("lost", "Sanders did not win the Democratic primary in Oklahoma on Tuesday.",
+                 [("Sanders", "PERSON"), ("Oklahoma", "GPE")], None, v)
+    return (replace(a, outlet="Northgate Herald", published="2016-03-02"),
+            replace(b, outlet="Coastal Wire", published="2016-03-02"))
+
+
+def test_contradicts_is_withheld_below_the_required_precision() -> None:
+    from admiralty.config import Config
+
+    a, b = _contradicting_pair()
+    low = Resources(Config.load(overrides=["links.contradiction_precision=0.5"]))
+    (link,) = analyse_corpus([a, b], low, PLAN).claim_links
+    assert link.relation == "related"
+    rules = {r.rule: r for r in link.reasons}
+    assert "contradiction.polarity" in rules
+    assert rules["contradiction.withheld"].params["detected"] == "contradiction.polarity"
+
+    high = Resources(Config.load(overrides=["links.contradiction_precision=0.95"]))
+    (link,) = analyse_corpus([a, b], high, PLAN).claim_links
+    assert link.relation == "contradicts"
+    assert "contradiction.withheld" not in {r.rule for r in link.reasons}
