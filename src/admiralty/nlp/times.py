@@ -59,8 +59,9 @@ _DAY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\b")
 
 
 def parse_published(published: str | None) -> dt.date | None:
-    """The publication date of an RFC 3339 / ISO 8601 string, or None."""
-    if not published:
+    """The publication date of an RFC 3339 / ISO 8601 string, or None (also for a value that is
+    not a string: one odd metadata field never costs the article)."""
+    if not published or not isinstance(published, str):
         return None
     try:
         return dt.datetime.fromisoformat(published.strip().replace("Z", "+00:00")).date()
