@@ -204,3 +204,79 @@ def test_odd_texts_never_fail(resources) -> None:  # type: ignore[no-untyped-def
     for text in odd:
         article = run(text, resources)
         check_spans(article)
+
+
+# -- claims.rules/2: one test per fix found with benchmarks/claims_eval.py ---------------------
+
+
+def one(text: str, resources):  # type: ignore[no-untyped-def]
+    article = run(text, resources)
+    check_spans(article)
+    return article
+
+
+def test_trailing_relative_clause_after_comma_is_its_own_claim(resources) -> None:  # type: ignore[no-untyped-def]
+    article = one("The missionary travelled a long way round to reach Botswana, where he intended to stay "
+                  "for several years.", resources)
+    assert [c.text for c in article.claims] == [
+        "The missionary travelled a long way round to reach Botswana",
+        "where he intended to stay for several years.",
+    ]
+
+
+def test_modal_in_an_embedded_clause_does_not_decide_the_type(resources) -> None:  # type: ignore[no-untyped-def]
+    (c,) = one("Forensic specialists examined the body last night, concluding that the cause of death "
+               "should be changed to homicide.", resources).claims
+    assert c.type == "fact", kinds(c)
+    (d,) = one("The government should resign immediately.", resources).claims
+    assert d.type == "opinion"
+
+
+def test_would_after_a_past_reporting_verb_is_a_reported_future(resources) -> None:  # type: ignore[no-untyped-def]
+    (c,) = one("The senator declared that she would be filing a federal lawsuit over the election.", resources).claims
+    assert (c.type, c.certainty) == ("prediction", "certain"), kinds(c)
+    (d,) = one("Any deployment of aircraft would have serious international consequences.", resources).claims
+    assert d.certainty == "hedged"
+
+
+def test_if_condition_on_the_claim_hedges_it(resources) -> None:  # type: ignore[no-untyped-def]
+    (c,) = one("If this is the case in all states, she will lose the coming election.", resources).claims
+    assert c.certainty == "hedged" and "if" in kinds(c)["hedge"]
+    (d,) = one("Even if the talks fail, the ceasefire will hold until March.", resources).claims
+    assert d.certainty == "certain", kinds(d)
+
+
+def test_question_quoted_inside_a_statement_is_not_the_claims_type(resources) -> None:  # type: ignore[no-untyped-def]
+    text = "I am getting a lot of emails from friends asking, \u2018Have you heard of this guy?\u2019"
+    (c,) = one(text, resources).claims
+    assert c.type == "fact"
+    (d,) = one("\u201cIsn\u2019t it terrible being so truthful?\u201d", resources).claims
+    assert d.type == "question"
+
+
+def test_typographic_apostrophe_negation_and_negative_adverbs(resources) -> None:  # type: ignore[no-untyped-def]
+    (c,) = one("\u201cI don\u2019t mind the new rules at all,\u201d he has said.", resources).claims
+    assert c.polarity == "negated" and "n\u2019t" in kinds(c)["negation"]
+    (d,) = one("You would scarcely guess this from the coverage of the national newspapers.", resources).claims
+    assert d.polarity == "negated" and "scarcely" in kinds(d)["negation"]
+
+
+def test_negated_denial_affirms(resources) -> None:  # type: ignore[no-untyped-def]
+    (c,) = one("The president won\u2019t rule out new sanctions against the regime.", resources).claims
+    assert c.polarity == "affirmed", kinds(c)
+    (d,) = one("Officials ruled out a second referendum.", resources).claims
+    assert d.polarity == "negated"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You also agree to this site's Privacy Policy and Terms of Use.",
+        "Article posted with permission from John Vibes.",
+        "Before you go, sign the petition and tell your friends about it.",
+        "Speaking of the new printers, enter to win this machine and make your own at home!",
+        "Liberal rag L.A. Times reports:",
+    ],
+)
+def test_site_furniture_imperatives_and_bare_frames_are_not_claims(text: str, resources) -> None:  # type: ignore[no-untyped-def]
+    assert one(text, resources).claims == ()

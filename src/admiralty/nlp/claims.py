@@ -32,6 +32,7 @@ What is extracted, and how (rules over the spaCy parse, word lists in ``lexicons
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -47,12 +48,19 @@ if TYPE_CHECKING:
     from ..model import Article, Attribution
     from ..resources import Resources
 
-VERSION = "claims.rules/1"
+VERSION = "claims.rules/2"
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "expl", "csubj", "csubjpass"})
 ARG_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "pobj", "dative"})
 CLOSING = frozenset({".", "?", "!", "\u201d", '"', "\u2019", "'", ")", "\u00bb"})
 CONTRAST_OPENERS = frozenset({"but", "however", "and", "yet", "so", "still", "meanwhile", "moreover"})
+# Words that open a relative clause: after a comma, such a clause is non-restrictive (a statement
+# of its own: ", which would include ...", ", where he intended ...", ", that decimated ...").
+RELATIVE_OPENERS = frozenset({"which", "who", "whom", "whose", "where", "that"})
+# Dependencies that embed a clause in another: a modal below one of them belongs to the embedded
+# clause ("concluding that the cause should be changed"), not to the claim's own predicate.
+EMBEDDING_DEPS = frozenset({"ccomp", "advcl", "relcl", "acl", "csubj", "csubjpass", "pcomp", "parataxis"})
+OPENING_QUOTES = frozenset({"\u201c", "\u2018", '"', "'"})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -73,12 +81,18 @@ class PhraseSet:
 
     def match_at(self, toks: Sequence[Token], i: int) -> int:
         """Length (in tokens) of the longest phrase starting at ``toks[i]``, or 0."""
-        for words in self.by_first.get(toks[i].lower_, ()):
+        for words in self.by_first.get(_low(toks[i]), ()):
             if i + len(words) <= len(toks) and all(
-                toks[i + k].lower_ == w for k, w in enumerate(words)
+                _low(toks[i + k]) == w for k, w in enumerate(words)
             ):
                 return len(words)
         return 0
+
+
+def _low(tok: Token) -> str:
+    """The token lower-cased, with a typographic apostrophe as a plain one ("don’t" is
+    "do" + "n't", "they’ll" ends in "'ll"), so word lists match either spelling."""
+    return tok.lower_.replace("\u2019", "'")
 
 
 def _split_words(phrase: str) -> list[str]:
@@ -109,6 +123,7 @@ class ClaimLexicon:
     prediction_md: frozenset[str]
     reporting: frozenset[str]
     anonymous: frozenset[str]
+    boilerplate: PhraseSet
     quantities: quantities_mod.QuantityLexicon
 
 
@@ -142,6 +157,7 @@ def load_lexicon(res: Resources) -> ClaimLexicon:
         prediction_md=prediction_md,
         reporting=frozenset(w.lower() for w in res.lexicon("claims_reporting")),
         anonymous=frozenset(w.lower() for w in res.lexicon("claims_anonymous")),
+        boilerplate=PhraseSet(res.lexicon("claims_boilerplate")),
         quantities=quantities_mod.QuantityLexicon.from_lines(
             res.lexicon("quantities_units"),
             res.lexicon("quantities_bounds"),
@@ -221,11 +237,29 @@ def _head_of(doc: Doc, lo: int, hi: int) -> Token:
     return (verbs or tops or [doc[lo]])[0]
 
 
-def _is_boilerplate(doc: Doc, lo: int, hi: int, head: Token) -> bool:
-    """Imperatives without a subject at the start of a segment ("Read Full Article at ...")."""
+def _is_boilerplate(doc: Doc, lo: int, hi: int, head: Token, lex: ClaimLexicon) -> bool:
+    """Not a statement of the article: an imperative (a base-form verb heading the segment with
+    no subject and no auxiliary: "Read Full Article at ...", "Before you go, sign the petition"),
+    site furniture (``claims_boilerplate.txt``: "Sign up", "Privacy Policy", "posted with
+    permission"), or a bare reporting frame whose content follows the colon ("L.A. Times reports:")."""
     first = next((t for t in doc[lo:hi] if not t.is_punct), None)
     has_subject = any(c.dep_ in SUBJECT_DEPS for c in head.children)
-    return head.tag_ == "VB" and not has_subject and first is not None and first.i == head.i
+    has_aux = any(c.dep_ in ("aux", "auxpass") for c in head.children)
+    if not has_subject and first is not None and (
+        (head.tag_ == "VB" and first.i == head.i)
+        # a base form heading the sentence after an adjunct; the parser tags some as present
+        or (head.tag_ in ("VB", "VBP") and not has_aux and head.dep_ == "ROOT")
+    ):
+        return True
+    if any(lex.boilerplate.match_at(doc, i) for i in range(lo, hi)):
+        return True
+    last = next((t for t in reversed(doc[lo:hi]) if not t.is_space), None)
+    return (
+        last is not None
+        and last.text == ":"
+        and head.lemma_.lower() in lex.reporting
+        and not any(c.dep_ in ("ccomp", "xcomp", "dobj") for c in head.children)
+    )
 
 
 def _core(doc: Doc, lo: int, hi: int, head: Token, lex: ClaimLexicon, cfg: Settings) -> Piece:
@@ -295,7 +329,7 @@ def _split(doc: Doc, core: Piece, lex: ClaimLexicon, cfg: Settings) -> list[Piec
                 cuts.append((start, tok, False))
         elif tok.dep_ == "relcl" and tok.right_edge.i >= last:
             start = tok.left_edge.i
-            if start - 1 > core.lo and doc[start - 1].text == "," and doc[start].lower_ in ("which", "who"):
+            if start - 1 > core.lo and doc[start - 1].text == "," and doc[start].lower_ in RELATIVE_OPENERS:
                 cuts.append((start, tok, True))
     if not cuts:
         return [core]
@@ -362,7 +396,7 @@ def _hedge_cues(doc: Doc, idx: Sequence[int], lex: ClaimLexicon) -> list[Cue]:
     covered = {(c.start, c.end) for c in cues}
     for i in idx:
         tok = doc[i]
-        low = tok.lower_
+        low = _low(tok)
         if tok.tag_ == "MD" and low in lex.hedge_modals:
             cues.append(_cue(doc, i, i + 1, "hedge"))
         elif tok.pos_ == "VERB" and tok.lemma_.lower() in lex.hedge_verbs:
@@ -398,12 +432,18 @@ def _dedupe(cues: Iterable[Cue]) -> list[Cue]:
 
 def _negation_cues(doc: Doc, head: Token, lex: ClaimLexicon) -> list[Cue]:
     """Negation of the clause's main predicate: "not"/"never" on it (or on its copular
-    complement), "no"/"nothing" as its subject or object, or a denial predicate."""
-    cues = []
+    complement), a negative adverb ("scarcely", "hardly"), "no"/"nothing" as its subject or
+    object, or a denial predicate. A negated denial ("won't rule out", "did not deny") affirms:
+    the two cancel and neither is a cue."""
+    cues: list[Cue] = []
     heads = [head] + [c for c in head.children if c.dep_ in ("acomp", "xcomp") and head.lemma_ == "be"]
     for h in heads:
-        for c in h.children:
-            if c.dep_ == "neg" and c.lower_ in lex.negators | {"n't", "not", "never"}:
+        before = len(cues)
+        aux_children = [g for a in h.children if a.dep_ in ("aux", "auxpass") for g in a.children]
+        for c in [*h.children, *aux_children]:
+            if (c.dep_ == "neg" and _low(c) in lex.negators | {"n't", "not", "never"}) or (
+                c.dep_ == "advmod" and _low(c) in lex.negators and c.lower_ != "no"
+            ) or (_low(c) == "n't" and _contracted_on(doc, c, h)):
                 nxt = doc[c.i + 1] if c.i + 1 < len(doc) else None
                 if nxt is not None and nxt.lower_ in ("only", "just"):
                     continue  # "not only ... but also" affirms
@@ -424,21 +464,61 @@ def _negation_cues(doc: Doc, head: Token, lex: ClaimLexicon) -> list[Cue]:
                 "possibility", "idea", "claim", "report", "reports", "allegation", "suggestion", "notion"
             )):
                 end = objs[0].i + 1
+            if any(c.dep_ == "neg" for c in h.children):
+                del cues[before:]  # "won't rule out": the negation and the denial cancel
+                continue
             cues.append(_cue(doc, h.i, end, "denial"))
     return cues
 
 
+def _contracted_on(doc: Doc, neg: Token, h: Token) -> bool:
+    """Whether a contracted "n't" the parser mislabelled (it often takes "n’t" with a
+    typographic apostrophe for a noun or punctuation) sits on ``h`` itself or right after one of
+    its auxiliaries ("I do n’t mind", "Is n’t it")."""
+    prev = doc[neg.i - 1] if neg.i > 0 else None
+    return prev is not None and (prev.i == h.i or (prev.head.i == h.i and prev.dep_ in ("aux", "auxpass")))
+
+
+def _in_main_clause(tok: Token, head: Token) -> bool:
+    """Whether ``tok`` belongs to the clause headed by ``head`` rather than to a clause embedded
+    in it: its path up to ``head`` crosses no clausal dependency (``EMBEDDING_DEPS``). A token
+    whose path never meets ``head`` (a frame word) counts as main when it crosses none either."""
+    node = tok
+    for _ in range(len(tok.doc)):
+        if node.i == head.i:
+            return True
+        if node.i != tok.i and node.dep_ in EMBEDDING_DEPS:
+            return False
+        if node.head.i == node.i:
+            return True
+        node = node.head
+    return True
+
+
 def _type_cues(
-    doc: Doc, idx: Sequence[int], lex: ClaimLexicon
+    doc: Doc, idx: Sequence[int], lex: ClaimLexicon, head: Token
 ) -> tuple[list[Cue], list[Cue], list[Cue]]:
-    """(strong opinion, prediction, weak opinion) cues among tokens ``idx``."""
+    """(strong opinion, prediction, weak opinion) cues among tokens ``idx``. Modals, verb phrases
+    ("plans to", "need to") and first-person beliefs count only in the claim's own clause, not in
+    a clause embedded in it ("fleshes out how God will ...")."""
     strong, weak = [], []
-    prediction = _phrase_cues(doc, idx, lex.prediction, "prediction")
+
+    def main(cue: Cue) -> bool:
+        span = doc.char_span(cue.start, cue.end)
+        return span is None or _in_main_clause(span[0], head)
+
+    prediction = [c for c in _phrase_cues(doc, idx, lex.prediction, "prediction") if main(c)]
     for cue in _phrase_cues(doc, idx, lex.opinion, "opinion"):
-        (strong if " " in cue.text else weak).append(cue)
+        if " " in cue.text:
+            if main(cue):
+                strong.append(cue)
+        else:
+            weak.append(cue)
     for i in idx:
         tok = doc[i]
-        low = tok.lower_
+        low = _low(tok)
+        if not _in_main_clause(tok, head):
+            continue
         if tok.tag_ == "MD" and low in lex.prediction_md:
             prediction.append(_cue(doc, i, i + 1, "prediction"))
         elif (tok.tag_ == "MD" and low in lex.opinion_md) or (
@@ -473,7 +553,7 @@ def find_claims(article: Article, doc: Doc | None, res: Resources) -> Article:
         if _words(doc, lo, hi) < cfg.min_tokens or not any(t.pos_ in ("VERB", "AUX") for t in doc[lo:hi]):
             continue
         head = _head_of(doc, lo, hi)
-        if _is_boilerplate(doc, lo, hi, head):
+        if _is_boilerplate(doc, lo, hi, head, lex):
             continue
         core = _core(doc, lo, hi, head, lex, cfg)
         pieces = _split(doc, core, lex, cfg)
@@ -493,8 +573,6 @@ def find_claims(article: Article, doc: Doc | None, res: Resources) -> Article:
 
 
 def replace_claim(claim: Claim, **changes: object) -> Claim:
-    import dataclasses
-
     return dataclasses.replace(claim, **changes)  # type: ignore[arg-type]
 
 
@@ -529,6 +607,16 @@ def _claim(
                 c.start <= tok.idx < c.end for c in hedges
             ):
                 hedges.append(_cue(doc, i, i + 1, "hedge"))
+    # a modal hedges its own clause, not the claim it is embedded in ("a letter that may ...")
+    hedges = [c for c in hedges if not _is_modal_cue(doc, c) or _in_main_clause(_token_at(doc, c), piece.head)]
+    future_in_past = []
+    if piece.frame_head is not None and piece.frame_head.tag_ in ("VBD", "VBN"):
+        # "she declared she would be filing": "would" is the reported "will", not a hedge
+        future_in_past = [c for c in hedges if c.text.lower() == "would" and _token_at(doc, c).head.i == piece.head.i]
+        hedges = [c for c in hedges if c not in future_in_past]
+    question = text.rstrip("\"'\u201d\u2019) ").endswith("?") and not _embedded_question(text)
+    if not question:
+        hedges += _condition_cues(doc, piece.head, lo, hi)
     if piece.parent is not None:
         hedges = _dedupe(hedges + hedges_of.get(piece.parent.lo, []))
     hedges_of[piece.lo] = hedges
@@ -536,10 +624,10 @@ def _claim(
     negations = [c for c in _negation_cues(doc, piece.head, lex) if start <= c.start < end]
     if piece.frame_head is not None and piece.frame_head.lemma_.lower() in lex.denials:
         negations.append(_cue(doc, piece.frame_head.i, piece.frame_head.i + 1, "denial"))
-    strong, prediction, weak = _type_cues(doc, own, lex)
+    strong, prediction, weak = _type_cues(doc, own, lex, piece.head)
     if piece.frame_head is not None and piece.frame_head.lemma_.lower() in ("predict", "forecast"):
         prediction.append(_cue(doc, piece.frame_head.i, piece.frame_head.i + 1, "prediction"))
-    question = text.rstrip("\"'\u201d\u2019) ").endswith("?")
+    prediction += [dataclasses.replace(c, kind="prediction") for c in future_in_past]
 
     type_cues: list[Cue] = []
     if question:
@@ -574,6 +662,44 @@ def _claim(
         quantities=quantities_mod.within(quantities, start, end),
         times=_times_for(times, start, end, piece, doc),
     )
+
+
+def _token_at(doc: Doc, cue: Cue) -> Token:
+    span = doc.char_span(cue.start, cue.end, alignment_mode="expand")
+    return span[0] if span is not None and len(span) else doc[0]
+
+
+def _is_modal_cue(doc: Doc, cue: Cue) -> bool:
+    return " " not in cue.text and _token_at(doc, cue).tag_ == "MD"
+
+
+def _embedded_question(text: str) -> bool:
+    """Whether a final "?" closes a question quoted inside the claim ("friends asking, 'Have you
+    heard of this guy?'") rather than the claim itself: an opening quote mark after the claim's
+    first character with no closing mark before the "?"."""
+    body = text.rstrip("\"'\u201d\u2019) ")
+    for k in range(len(body) - 1, 0, -1):
+        ch = body[k]
+        if ch in ("\u201d", "\u2019") and not body[k - 1 : k].isalpha():
+            return False  # a quote closed before the "?": the question is the claim's
+        if ch in OPENING_QUOTES and (ch not in ("'", '"') or body[k - 1] in " ,:("):
+            return True
+    return False
+
+
+def _condition_cues(doc: Doc, head: Token, lo: int, hi: int) -> list[Cue]:
+    """An "if" / "unless" condition on the claim's own predicate ("If this is the case, she will
+    ...") makes it hypothetical: the condition word is a hedge. "even if" and "as if" are not."""
+    out = []
+    for clause in head.children:
+        if clause.dep_ != "advcl":
+            continue
+        for mark in clause.children:
+            if mark.dep_ == "mark" and mark.lower_ in ("if", "unless") and lo <= mark.i < hi:
+                prev = doc[mark.i - 1].lower_ if mark.i > 0 else ""
+                if prev not in ("even", "as"):
+                    out.append(_cue(doc, mark.i, mark.i + 1, "hedge"))
+    return out
 
 
 def _times_for(
