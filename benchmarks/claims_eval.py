@@ -291,7 +291,8 @@ def score(
             for field, cue_field in (("certainty", "certainty_cue"), ("polarity", "polarity_cue")):
                 if g[cue_field] and g[field] == p[field]:
                     cue_total += 1
-                    cue_hits += any(g[cue_field].lower() in t for _, t in p["cues"])
+                    cue = g[cue_field].lower().replace("\u2019", "'")
+                    cue_hits += any(cue in t.replace("\u2019", "'") for _, t in p["cues"])
             if errors is not None:
                 diffs = [f"{k} {g[k]}->{p[k]}" for k in feats if g[k] != p[k]]
                 if diffs:

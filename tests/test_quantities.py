@@ -49,6 +49,12 @@ def test_figures(text, expected, nlp, qlex) -> None:  # type: ignore[no-untyped-
     assert figures(text, nlp, qlex) == expected
 
 
+def test_bare_one_is_not_a_figure(nlp, qlex) -> None:  # type: ignore[no-untyped-def]
+    assert figures("She writes of one occasion when the children could not find the eggs.", nlp, qlex) == {}
+    expected = {"At least one": (1.0, None, "at_least", "soldier")}
+    assert figures("At least one soldier was wounded.", nlp, qlex) == expected
+
+
 def test_dates_and_names_are_not_quantities(nlp, qlex) -> None:  # type: ignore[no-untyped-def]
     got = figures("On February 24, 2022, Article 5 was discussed in 2023 by one of the G7 members.", nlp, qlex)
     assert got == {}

@@ -11,7 +11,8 @@ bare number modifies ("1.5 million artillery rounds"), the noun after "of"/"in" 
 "€6 billion in aid"), or, for money, the noun that "amounts to" / is "worth" it ("military aid
 ... amounting to at least €6 billion"). Numbers inside dates, times, ordinals and names are not
 quantities (spaCy's entity labels say which); a bare number that modifies nothing, has no unit and
-no bound ("One of the options") is left out.
+no bound ("One of the options") is left out, and so is a bare "one" ("one occasion": the indefinite
+"one", not a figure).
 
 This module is a library used by the claims stage; it reads the lexicons it is given and never
 opens files.
@@ -174,6 +175,8 @@ def _build(doc: Doc, lo: int, hi: int, lex: QuantityLexicon, text: str) -> Quant
     counts = _counts(doc, lo, hi, start_i, end_i, unit, lex)
     if unit is None and bound is None and counts is None:
         return None
+    if unit is None and bound is None and hi - lo == 1 and doc[lo].lower_ == "one":
+        return None  # "one occasion", "one guy": the indefinite "one", no figure to check
     start, end = doc[start_i].idx, doc[end_i - 1].idx + len(doc[end_i - 1].text)
     return Quantity(
         start=start, end=end, text=text[start:end], value=value, unit=unit, bound=bound, counts=counts
