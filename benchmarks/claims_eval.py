@@ -41,7 +41,9 @@ sys.path.insert(0, str(ROOT / "src"))
 DATA = Path(os.environ.get("ADMIRALTY_DATA") or ROOT.parent / "shared" / "data")
 GOLD = ROOT / "benchmarks" / "labels" / "claims_gold.jsonl"
 CHECKWORTHINESS_LABELS = ROOT / "benchmarks" / "labels" / "checkworthiness_news.jsonl"
-SEED = 20250401
+SEED = 20250401  # the development draw
+HELDOUT_SEED = 20250611  # the held-out draw (its own shuffle of the articles)
+DEV_DRAWN = 160  # items of the dev draw whose articles the held-out draw leaves out (0-119 dev, 120-159 reserved)
 PARTIAL = 0.5  # word overlap of the longer span for a partial match
 
 EDGE = " \t\n\r.,;:!?\"'`\u2018\u2019\u201c\u201d()[]*-\u2013\u2014|"
@@ -104,14 +106,35 @@ def plain_sentences(text: str) -> Iterable[tuple[int, int]]:
         yield lo + k, lo + len(line)
 
 
-def draw(data: Path, n: int, seed: int = SEED) -> list[dict[str, Any]]:
-    """The seeded sample: articles shuffled, one sentence of 5-70 words drawn from each, never
-    one overlapping a check-worthiness label."""
+def _checkworthiness_spans() -> dict[str, list[tuple[int, int]]]:
     excluded: dict[str, list[tuple[int, int]]] = {}
     for line in CHECKWORTHINESS_LABELS.read_text("utf-8").splitlines():
         if line.strip():
             ref = json.loads(line)
             excluded.setdefault(ref["path"], []).append((ref["start"], ref["end"]))
+    return excluded
+
+
+def _candidates(text: str, excluded: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The sentences of 5-70 words of one article (spaces trimmed), none overlapping ``excluded``."""
+    cands = []
+    for s, e in plain_sentences(text):
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if not 5 <= len(text[s:e].split()) <= 70:
+            continue
+        if any(s < b and a < e for a, b in excluded):
+            continue
+        cands.append((s, e))
+    return cands
+
+
+def draw(data: Path, n: int, seed: int = SEED) -> list[dict[str, Any]]:
+    """The seeded sample: articles shuffled, one sentence of 5-70 words drawn from each, never
+    one overlapping a check-worthiness label."""
+    excluded = _checkworthiness_spans()
     rng = random.Random(seed)
     paths = pool(data)
     order = list(range(len(paths)))
@@ -120,21 +143,64 @@ def draw(data: Path, n: int, seed: int = SEED) -> list[dict[str, Any]]:
     for k in order:
         path = paths[k]
         text, _ = article_text(data, path)
-        cands = []
-        for s, e in plain_sentences(text):
-            while s < e and text[s].isspace():
-                s += 1
-            while e > s and text[e - 1].isspace():
-                e -= 1
-            if not 5 <= len(text[s:e].split()) <= 70:
-                continue
-            if any(s < b and a < e for a, b in excluded.get(path, [])):
-                continue
-            cands.append((s, e))
+        cands = _candidates(text, excluded.get(path, []))
         if not cands:
             continue
         s, e = rng.choice(cands)
         out.append({"dataset": path.split("/")[0], "path": path, "start": s, "end": e, "text": text[s:e]})
+        if len(out) >= n:
+            break
+    return out
+
+
+# Sentences that hold a figure, a date or a relative time (plain patterns, independent of spaCy
+# and of the claims stage): the held-out draw takes a third of its sentences among them. Month
+# and weekday names count only capitalised ("march" the verb, "may" the modal do not).
+FIGURE_WORDS = re.compile(
+    r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty"
+    r"|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|percent)\b"
+    r"|\b(?:yesterday|today|tonight|tomorrow|ago|(?:last|this|next|past|coming) (?:week|month|year|weekend|night))\b",
+    re.IGNORECASE,
+)
+CALENDAR_NAMES = re.compile(
+    r"\b(?:January|February|March|April|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Aug|Sept?|Oct|Nov|Dec|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+)
+
+
+def has_figure(sentence: str) -> bool:
+    """Whether a sentence holds a figure, a date or a relative time."""
+    return bool(FIGURE_WORDS.search(sentence) or CALENDAR_NAMES.search(sentence))
+
+
+def draw_heldout(data: Path, n: int, seed: int = HELDOUT_SEED, stratified: int = 3) -> list[dict[str, Any]]:
+    """The held-out sample, disjoint from the development draw at the article level (no article
+    of the first ``DEV_DRAWN`` items of the dev draw, which include its reserved tail) and from
+    the check-worthiness sentences. Articles are shuffled with their own seed and one sentence of
+    5-70 words is drawn from each, as for dev, except that every ``stratified``-th item (items 2,
+    5, 8, ...) is drawn among the article's sentences that hold a figure, a date or a relative
+    time (``has_figure``); an article with none is passed over for that item."""
+    taken = {row["path"] for row in draw(data, DEV_DRAWN)}
+    excluded = _checkworthiness_spans()
+    rng = random.Random(seed)
+    paths = pool(data)
+    order = list(range(len(paths)))
+    rng.shuffle(order)
+    out: list[dict[str, Any]] = []
+    for k in order:
+        path = paths[k]
+        if path in taken:
+            continue
+        text, _ = article_text(data, path)
+        cands = _candidates(text, excluded.get(path, []))
+        stratum = "figures" if len(out) % stratified == stratified - 1 else "random"
+        if stratum == "figures":
+            cands = [(s, e) for s, e in cands if has_figure(text[s:e])]
+        if not cands:
+            continue
+        s, e = rng.choice(cands)
+        out.append({"dataset": path.split("/")[0], "path": path, "start": s, "end": e, "text": text[s:e],
+                    "stratum": stratum})
         if len(out) >= n:
             break
     return out
@@ -370,11 +436,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--split", default="dev", choices=("dev", "heldout", "all"))
     ap.add_argument("--errors", action="store_true", help="list every span, feature and quantity error")
     ap.add_argument("--json", type=Path, help="write the figures to this file")
-    ap.add_argument("--draw", type=int, help="print the seeded sample of N sentences and stop")
+    ap.add_argument("--draw", type=int, help="print the seeded sample of N sentences (of --split dev or "
+                    "heldout: each has its own seed) and stop")
     args = ap.parse_args(argv)
     if args.draw:
-        for k, row in enumerate(draw(DATA, args.draw)):
-            print(json.dumps({"n": k, **row}, ensure_ascii=False))
+        sample = draw_heldout(DATA, args.draw) if args.split == "heldout" else draw(DATA, args.draw)
+        for k, row in enumerate(sample):
+            published = article_text(DATA, row["path"])[1]
+            print(json.dumps({"n": k, **row, "published": published}, ensure_ascii=False))
         return
     errs: list[str] | None = [] if args.errors else None
     result = evaluate(args.split, errors=errs)
