@@ -20,6 +20,12 @@ real run; the claims of the sentence are those with most of their characters ins
   among the claim's cues when hedged / negated are both right).
 - **Quantities**: precision / recall / F1 on (value, unit, bound) one-to-one per sentence;
   accuracy of ``counts`` on the matched ones.
+- **Times** (rows labelled with them: the held-out split): precision / recall / F1 of the time
+  expressions of the sentence's claims (partial and exact as for claim spans), and the accuracy of
+  the resolved ``value`` on the partial matches (null = null is right), overall and by kind.
+
+``--draw N --split heldout`` prints the held-out draw instead (its own seed, no article of the dev
+draw, every third item among sentences with a figure, a date or a relative time).
 """
 
 from __future__ import annotations
@@ -237,7 +243,7 @@ def predict(rows: Sequence[dict[str, Any]], data: Path, res: Any = None) -> list
         text = article.text
         assert text[r["start"] : r["end"]] == r["text"], f"{r['id']}: the sentence moved in {r['path']}"
         s0, e0 = r["start"], r["end"]
-        claims, quantities = [], []
+        claims, quantities, times = [], [], {}
         for c in getattr(article, "claims", ()):
             inside = max(0, min(e0, c.end) - max(s0, c.start))
             if inside * 2 <= c.end - c.start:
@@ -252,7 +258,11 @@ def predict(rows: Sequence[dict[str, Any]], data: Path, res: Any = None) -> list
                 if s0 <= q.start and q.end <= e0:
                     quantities.append({"text": q.text, "value": q.value, "unit": q.unit, "bound": q.bound,
                                        "counts": q.counts})
-        out.append({"claims": claims, "quantities": quantities})
+            for t in c.times:  # a time in a frame belongs to every claim the frame introduces: once
+                if s0 <= t.start and t.end <= e0:
+                    times[(t.start, t.end)] = {"start": t.start - s0, "end": t.end - s0, "text": t.text,
+                                               "value": t.value}
+        out.append({"claims": claims, "quantities": quantities, "times": [times[k] for k in sorted(times)]})
     return out
 
 
@@ -336,6 +346,46 @@ def _same_quantity(g: dict, p: dict) -> bool:
     return abs(gv - pv) <= 1e-6 * max(1.0, abs(gv)) and g["unit"] == p["unit"] and g["bound"] == p["bound"]
 
 
+def score_times(
+    rows: Sequence[dict[str, Any]], preds: Sequence[dict[str, Any]], errors: list[str] | None = None
+) -> dict[str, Any] | None:
+    """Time expressions of the rows labelled with them (the held-out split): P / R / F1 of the
+    expressions (partial and exact, one-to-one as for claims) and the accuracy of the value on
+    the partial matches, overall and by gold kind (date / relative). None when no row has times."""
+    timed = [(r, p) for r, p in zip(rows, preds, strict=True) if "times" in r]
+    if not timed:
+        return None
+    n_gold = n_pred = exact = partial = 0
+    values: dict[str, list[bool]] = {"all": [], "date": [], "relative": []}
+    for row, pred in timed:
+        text, gold, got = row["text"], row["times"], pred["times"]
+        pairs, n_exact = match(text, gold, got)
+        n_gold += len(gold)
+        n_pred += len(got)
+        exact += n_exact
+        partial += len(pairs)
+        for i, j in pairs:
+            ok = gold[i]["value"] == got[j]["value"]
+            values["all"].append(ok)
+            values[gold[i]["kind"]].append(ok)
+            if errors is not None and not ok:
+                errors.append(f"{row['id']} TVALUE {gold[i]['text']!r} {gold[i]['value']} -> "
+                              f"{got[j]['text']!r} {got[j]['value']} (published {row.get('published')})")
+        if errors is not None:
+            for i, g in enumerate(gold):
+                if i not in {a for a, _ in pairs}:
+                    errors.append(f"{row['id']} TMISS {g['text']!r} {g['kind']} {g['value']}")
+            for j, p in enumerate(got):
+                if j not in {b for _, b in pairs}:
+                    errors.append(f"{row['id']} TEXTRA {p['text']!r} {p['value']}")
+    return {
+        "sentences": len(timed), "gold": n_gold, "predicted": n_pred,
+        "exact": prf(exact, n_pred, n_gold), "partial": prf(partial, n_pred, n_gold),
+        "value_accuracy": {k: (sum(v) / len(v) if v else 0.0) for k, v in values.items()},
+        "value_n": {k: len(v) for k, v in values.items()},
+    }
+
+
 def score(
     rows: Sequence[dict[str, Any]], preds: Sequence[dict[str, Any]], errors: list[str] | None = None
 ) -> dict[str, Any]:
@@ -406,6 +456,7 @@ def score(
     out["cue_n"] = cue_total
     out["quantities"] = {**prf(q_tp, q_pred, q_gold), "gold": q_gold, "predicted": q_pred,
                          "counts_accuracy": counts_ok / q_tp if q_tp else 0.0}
+    out["times"] = score_times(rows, preds, errors)
     return out
 
 
@@ -428,6 +479,15 @@ def report(result: dict[str, Any]) -> str:
     q = result["quantities"]
     lines.append(f"quantities P {q['precision']:.3f}  R {q['recall']:.3f}  F1 {q['f1']:.3f}  "
                  f"(gold {q['gold']}, predicted {q['predicted']}), counts accuracy {q['counts_accuracy']:.3f}")
+    t = result.get("times")
+    if t:
+        for k in ("exact", "partial"):
+            m = t[k]
+            lines.append(f"times {k:8s} P {m['precision']:.3f}  R {m['recall']:.3f}  F1 {m['f1']:.3f}  "
+                         f"(gold {t['gold']}, predicted {t['predicted']})")
+        v, n = t["value_accuracy"], t["value_n"]
+        kinds = ("all", "date", "relative")
+        lines.append("times value accuracy " + "  ".join(f"{k} {v[k]:.3f} (n={n[k]})" for k in kinds))
     return "\n".join(lines)
 
 
