@@ -461,8 +461,9 @@ def score(
 
 
 def evaluate(split: str = "dev", data: Path = DATA, res: Any = None, limit: int | None = None,
-             errors: list[str] | None = None) -> dict[str, Any]:
-    rows = load_gold(split)[:limit]
+             errors: list[str] | None = None, stratum: str | None = None) -> dict[str, Any]:
+    """Score the gold rows of ``split`` (only those of ``stratum`` when given, the first ``limit``)."""
+    rows = [r for r in load_gold(split) if stratum is None or r.get("stratum") == stratum][:limit]
     return score(rows, predict(rows, data, res), errors)
 
 

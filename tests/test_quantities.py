@@ -102,3 +102,25 @@ def test_find_times_in_text(nlp) -> None:  # type: ignore[no-untyped-def]
 def test_bad_publication_date_leaves_values_unresolved() -> None:
     assert parse_published("not a date") is None
     assert parse_published(None) is None
+
+
+def test_scale_letter_glued_to_digits(nlp, qlex) -> None:  # type: ignore[no-untyped-def]
+    assert figures("The club paid a fee of $150K to end the deal.", nlp, qlex)["$150K"][:3] == (150000.0, "USD", None)
+    assert figures("He hired 20K workers.", nlp, qlex) == {"20K": (20000.0, None, None, "workers")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["It takes 45 minutes to sign the forms.", "She has paid her taxes every year.",
+     "Four minutes later, a second car arrived.", "The children were 15-years-old.",
+     "They discussed the first day of school."],
+)
+def test_durations_frequencies_ages_are_not_times(text: str, nlp) -> None:  # type: ignore[no-untyped-def]
+    assert find_times(nlp(text), "2016-09-21") == ()
+
+
+def test_part_of_day_and_same_weekday(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "A shootout on Monday morning wounded two officers, the paper reported Wednesday and again this afternoon."
+    got = {t.text: t.value for t in find_times(nlp(text), "2016-09-21")}  # a Wednesday
+    assert got == {"on Monday morning": "2016-09-19", "Wednesday": "2016-09-21", "this afternoon": "2016-09-21"}
+    assert resolve("last night", dt.date(2016, 9, 21)) == "2016-09-20"

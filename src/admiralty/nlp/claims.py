@@ -18,7 +18,9 @@ What is extracted, and how (rules over the spaCy parse, word lists in ``lexicons
    - ``type``: question (ends with "?"), opinion (deontic modal "should", first-person belief
      "I think", evaluative words), prediction ("will", "is expected to", "next week"), else fact.
    - ``certainty``: hedged when a hedge cue scopes over the claim (``claims_hedges.txt``, modal
-     verbs "could/may/might/would", "according to sources", "sources say"), else certain.
+     verbs "could/may/might/would", "according to sources", "sources say"), else certain. A hedge
+     inside an adverbial or relative clause of the claim hedges that clause only, a negated
+     "could" is inability, and a "would" in quoted speech is the speaker's own (no backshift).
    - ``polarity``: negated when the main predicate is negated ("not", "never", "no" on its
      subject or object) or is a denial predicate ("dismissed the possibility", "firmly
      opposed", "denied that"), else affirmed.
@@ -33,9 +35,11 @@ What is extracted, and how (rules over the spaCy parse, word lists in ``lexicons
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from ..model import Claim, Cue, record_id
 from ..pipeline import replace, stage
@@ -48,7 +52,7 @@ if TYPE_CHECKING:
     from ..model import Article, Attribution
     from ..resources import Resources
 
-VERSION = "claims.rules/2"
+VERSION = "claims.rules/3"
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "expl", "csubj", "csubjpass"})
 ARG_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "pobj", "dative"})
@@ -61,6 +65,10 @@ RELATIVE_OPENERS = frozenset({"which", "who", "whom", "whose", "where", "that"})
 # clause ("concluding that the cause should be changed"), not to the claim's own predicate.
 EMBEDDING_DEPS = frozenset({"ccomp", "advcl", "relcl", "acl", "csubj", "csubjpass", "pcomp", "parataxis"})
 OPENING_QUOTES = frozenset({"\u201c", "\u2018", '"', "'"})
+QUOTE_MARKS = frozenset({"\u201c", "\u201d", "\u2018", "\u2019", '"', "'", "``", "''", "\u2018\u2018", "\u2019\u2019"})
+# Dependencies of adverbial and relative clauses: a hedge word inside one hedges that clause, not
+# the claim it hangs on.
+ADJUNCT_DEPS = frozenset({"advcl", "relcl", "acl"})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -79,12 +87,11 @@ class PhraseSet:
         for options in self.by_first.values():
             options.sort(key=len, reverse=True)
 
-    def match_at(self, toks: Sequence[Token], i: int) -> int:
-        """Length (in tokens) of the longest phrase starting at ``toks[i]``, or 0."""
-        for words in self.by_first.get(_low(toks[i]), ()):
-            if i + len(words) <= len(toks) and all(
-                _low(toks[i + k]) == w for k, w in enumerate(words)
-            ):
+    def match_at(self, lows: Sequence[str], i: int) -> int:
+        """Length (in tokens) of the longest phrase starting at token ``i``, or 0. ``lows`` are
+        the doc's words as :func:`_lows` gives them."""
+        for words in self.by_first.get(lows[i], ()):
+            if i + len(words) < len(lows) and all(lows[i + k] == w for k, w in enumerate(words)):
                 return len(words)
         return 0
 
@@ -93,6 +100,40 @@ def _low(tok: Token) -> str:
     """The token lower-cased, with a typographic apostrophe as a plain one ("don’t" is
     "do" + "n't", "they’ll" ends in "'ll"), so word lists match either spelling."""
     return tok.lower_.replace("\u2019", "'")
+
+
+def _per_doc(doc: Doc, key: str, build: Callable[[Doc], list[Any]]) -> list[Any]:
+    """A per-token table of the doc built once and kept in its ``user_data`` (the stage reads
+    each token many times; creating a spaCy ``Token`` for every read was the slow part)."""
+    cached = doc.user_data.get(key)
+    if not isinstance(cached, list) or len(cached) != len(doc) + 1:
+        cached = doc.user_data[key] = build(doc)
+    return cached
+
+
+def _build_lows(doc: Doc) -> list[str]:
+    from spacy.attrs import LOWER
+
+    strings, names = doc.vocab.strings, {}
+    lows = []
+    for key in doc.to_array(LOWER).tolist():
+        if key not in names:
+            names[key] = strings[key].replace("\u2019", "'")
+        lows.append(names[key])
+    return [*lows, ""]  # one past the end, so every table has len(doc) + 1 entries
+
+
+def _build_word_counts(doc: Doc) -> list[int]:
+    from spacy.attrs import IS_PUNCT, IS_SPACE
+
+    flags = doc.to_array([IS_PUNCT, IS_SPACE])
+    words = (flags.sum(axis=1) == 0) if len(doc) else np.zeros(0, dtype=bool)
+    return [0, *np.cumsum(words).tolist()]
+
+
+def _lows(doc: Doc) -> list[str]:
+    """:func:`_low` of every token (and an empty string past the last)."""
+    return _per_doc(doc, "admiralty.claims.lows", _build_lows)
 
 
 def _split_words(phrase: str) -> list[str]:
@@ -201,7 +242,9 @@ class Settings:
 
 
 def _words(doc: Doc, lo: int, hi: int) -> int:
-    return sum(1 for t in doc[lo:hi] if not (t.is_punct or t.is_space))
+    """Tokens in ``[lo, hi)`` that are neither punctuation nor space."""
+    counts = _per_doc(doc, "admiralty.claims.words", _build_word_counts)
+    return counts[hi] - counts[lo]
 
 
 def _segments(doc: Doc) -> list[tuple[int, int]]:
@@ -251,7 +294,8 @@ def _is_boilerplate(doc: Doc, lo: int, hi: int, head: Token, lex: ClaimLexicon) 
         or (head.tag_ in ("VB", "VBP") and not has_aux and head.dep_ == "ROOT")
     ):
         return True
-    if any(lex.boilerplate.match_at(doc, i) for i in range(lo, hi)):
+    lows = _lows(doc)
+    if any(lex.boilerplate.match_at(lows, i) for i in range(lo, hi)):
         return True
     last = next((t for t in reversed(doc[lo:hi]) if not t.is_space), None)
     return (
@@ -380,9 +424,10 @@ def _phrase_cues(doc: Doc, idx: Sequence[int], phrases: PhraseSet, kind: str) ->
     allowed = set(idx)
     out, k = [], 0
     ordered = sorted(allowed)
+    lows = _lows(doc)
     while k < len(ordered):
         i = ordered[k]
-        n = phrases.match_at(doc, i)
+        n = phrases.match_at(lows, i)
         if n and all(i + m in allowed for m in range(n)):
             out.append(_cue(doc, i, i + n, kind))
             k += n
@@ -441,6 +486,8 @@ def _negation_cues(doc: Doc, head: Token, lex: ClaimLexicon) -> list[Cue]:
         before = len(cues)
         aux_children = [g for a in h.children if a.dep_ in ("aux", "auxpass") for g in a.children]
         for c in [*h.children, *aux_children]:
+            if _low(c) == "none" and [t.lower_ for t in doc[c.i + 1 : c.i + 3]] == ["the", "less"]:
+                continue  # "none the less" is "nevertheless", not a negation
             if (c.dep_ == "neg" and _low(c) in lex.negators | {"n't", "not", "never"}) or (
                 c.dep_ == "advmod" and _low(c) in lex.negators and c.lower_ != "no"
             ) or (_low(c) == "n't" and _contracted_on(doc, c, h)):
@@ -477,6 +524,49 @@ def _contracted_on(doc: Doc, neg: Token, h: Token) -> bool:
     its auxiliaries ("I do n’t mind", "Is n’t it")."""
     prev = doc[neg.i - 1] if neg.i > 0 else None
     return prev is not None and (prev.i == h.i or (prev.head.i == h.i and prev.dep_ in ("aux", "auxpass")))
+
+
+def _s_form_verb(head: Token) -> bool:
+    """Whether a segment's head tagged as a plural noun is the verb of a clause the tagger misread:
+    a lower-case "-s" form with a subject before it ("Brownback fares the worst": "fares" read as
+    NNS, the verb/plural-noun ambiguity of English "-s" forms)."""
+    return head.tag_ == "NNS" and head.text.islower() and head.text.endswith("s") and any(
+        c.dep_ == "nsubj" and c.i < head.i for c in head.children
+    )
+
+
+def _in_adjunct_clause(tok: Token, head: Token) -> bool:
+    """Whether ``tok`` lies in an adverbial or relative clause below ``head`` (``ADJUNCT_DEPS``
+    on its path up to ``head``, its own dependency included when it is a verb heading that
+    clause). A token whose path never meets ``head`` is not."""
+    node = tok
+    inside = False
+    for _ in range(len(tok.doc)):
+        if node.i == head.i:
+            return inside
+        if node.dep_ in ADJUNCT_DEPS and (node.i != tok.i or tok.pos_ in ("VERB", "AUX")):
+            inside = True
+        if node.head.i == node.i:
+            return False
+        node = node.head
+    return False
+
+
+def _negated_could(doc: Doc, cue: Cue) -> bool:
+    """Whether a hedge cue is "could" negated ("couldn't", "could not"), not followed by "have"."""
+    if cue.text.lower() != "could":
+        return False
+    tok = _token_at(doc, cue)
+    nxt = [doc[k] for k in range(tok.i + 1, min(tok.i + 3, len(doc)))]
+    return bool(nxt) and _low(nxt[0]) in ("n't", "not") and not (len(nxt) > 1 and nxt[1].lower_ == "have")
+
+
+def _direct_speech(doc: Doc, frame_head: Token, lo: int, hi: int) -> bool:
+    """Whether a quotation mark stands between the frame's verb and the claim ``[lo, hi)``: the
+    claim is quoted speech, whose tenses are the speaker's own (no backshift, so its "would" is
+    not a reported "will")."""
+    between = range(hi, frame_head.i) if frame_head.i >= hi else range(frame_head.i + 1, lo)
+    return any(doc[k].text in QUOTE_MARKS for k in between)
 
 
 def _in_main_clause(tok: Token, head: Token) -> bool:
@@ -550,9 +640,11 @@ def find_claims(article: Article, doc: Doc | None, res: Resources) -> Article:
     times = times_mod.find_times(doc, article.published)
     claims: list[Claim] = []
     for lo, hi in _segments(doc):
-        if _words(doc, lo, hi) < cfg.min_tokens or not any(t.pos_ in ("VERB", "AUX") for t in doc[lo:hi]):
+        if _words(doc, lo, hi) < cfg.min_tokens:
             continue
         head = _head_of(doc, lo, hi)
+        if not any(t.pos_ in ("VERB", "AUX") for t in doc[lo:hi]) and not _s_form_verb(head):
+            continue
         if _is_boilerplate(doc, lo, hi, head, lex):
             continue
         core = _core(doc, lo, hi, head, lex, cfg)
@@ -609,8 +701,15 @@ def _claim(
                 hedges.append(_cue(doc, i, i + 1, "hedge"))
     # a modal hedges its own clause, not the claim it is embedded in ("a letter that may ...")
     hedges = [c for c in hedges if not _is_modal_cue(doc, c) or _in_main_clause(_token_at(doc, c), piece.head)]
+    # any other hedge word inside an adverbial or relative clause of the claim hedges that clause
+    # only ("emerged ..., seeming like a new person", "Saint Mary's, where he is said to be ...")
+    hedges = [c for c in hedges if not (start <= c.start < end and _in_adjunct_clause(_token_at(doc, c), piece.head))]
+    # "couldn't do that": a negated "could" is inability, not a hedge ("could not have" stays one)
+    hedges = [c for c in hedges if not _negated_could(doc, c)]
     future_in_past = []
-    if piece.frame_head is not None and piece.frame_head.tag_ in ("VBD", "VBN"):
+    if piece.frame_head is not None and piece.frame_head.tag_ in ("VBD", "VBN") and not _direct_speech(
+        doc, piece.frame_head, lo, hi
+    ):
         # "she declared she would be filing": "would" is the reported "will", not a hedge
         future_in_past = [c for c in hedges if c.text.lower() == "would" and _token_at(doc, c).head.i == piece.head.i]
         hedges = [c for c in hedges if c not in future_in_past]

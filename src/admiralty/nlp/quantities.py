@@ -79,9 +79,10 @@ class QuantityLexicon:
         )
 
 
-def _number_value(token: Token, lex: QuantityLexicon) -> tuple[float | None, float]:
+def _number_value(token: Token, lex: QuantityLexicon, glued: bool = False) -> tuple[float | None, float]:
     """(base value, scale) of one token: "1.5" -> (1.5, 1), "million" -> (None, 1e6),
-    "6bn" -> (6, 1e9), "two" -> (2, 1)."""
+    "6bn" -> (6, 1e9), "two" -> (2, 1); "K" -> (None, 1e3) only when ``glued`` (written right
+    after digits, "$150K", which the tokenizer splits)."""
     text = token.text.lower()
     if _DIGITS.match(text):
         return float(text.replace(",", "")), 1.0
@@ -90,14 +91,22 @@ def _number_value(token: Token, lex: QuantityLexicon) -> tuple[float | None, flo
         return float(m.group(1)), lex.scales.get(m.group(2).lower(), 1.0)
     if text in NUMBER_WORDS:
         return float(NUMBER_WORDS[text]), 1.0
-    if text in lex.scales and text not in _GLUED_ONLY and not text.startswith("dozen"):
+    if text in lex.scales and (glued or text not in _GLUED_ONLY) and not text.startswith("dozen"):
         return None, lex.scales[text]
     return None, 1.0
 
 
 def _is_number(token: Token, lex: QuantityLexicon) -> bool:
-    base, scale = _number_value(token, lex)
+    base, scale = _number_value(token, lex, _glued(token))
     return base is not None or scale != 1.0
+
+
+def _glued(token: Token) -> bool:
+    """Whether ``token`` is written with no space after a run of digits ("150K" split as "150" "K")."""
+    if token.i == 0:
+        return False
+    prev = token.doc[token.i - 1]
+    return not prev.whitespace_ and bool(_DIGITS.match(prev.text))
 
 
 def _excluded(token: Token) -> bool:
@@ -137,7 +146,7 @@ def _build(doc: Doc, lo: int, hi: int, lex: QuantityLexicon, text: str) -> Quant
     value: float | None = None
     scale = 1.0
     for tok in doc[lo:hi]:
-        base, s = _number_value(tok, lex)
+        base, s = _number_value(tok, lex, _glued(tok))
         if base is not None:
             value = base if value is None else value + base
         scale *= s

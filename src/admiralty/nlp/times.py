@@ -2,15 +2,22 @@
 
 Candidates are spaCy's DATE and TIME entities plus a few relative forms it misses ("last week",
 "on Friday"); a temporal preposition right before ("in January", "since 2022", "on Friday") is
-kept in the span. Values are ISO 8601: a day "2025-02-24", a month "2025-01", a year "2022", a week
+kept in the span, and a part of the day right after a day joins it ("Monday morning"). An entity
+is kept only when it puts something on the calendar: it names a year, a month or a weekday, or
+is deictic ("yesterday", "this afternoon", "last week", "four years ago", "recent years"), or is a
+named day ("Election Day"). Durations ("45 minutes", "two years"), ages ("15-years-old"),
+frequencies ("every year") and phrases anchored on an event ("four minutes later", "the first
+day") are not time expressions. Values are ISO 8601: a day "2025-02-24", a month "2025-01", a year "2022", a week
 "2025-W07".
 
 - An expression that names its own year ("February 24, 2025", "2022", "March 2023") is resolved
   whether or not the publication date is known.
 - A relative one ("last week", "on Friday", "in January", "two days ago", "February 24") needs the
   publication date: with it, it is resolved (a weekday or a month without a year goes to its
-  latest occurrence before the publication date, or the next one when the clause looks ahead:
-  "next", "coming", "will"); without it, ``value`` is None.
+  latest occurrence on or before the publication date -- "the BBC reported Thursday" in an
+  article of a Thursday is that day -- or the next one when the clause looks ahead: "next",
+  "coming", "will"; a part of the day resolves as its day: "this afternoon" is the publication
+  day, "last night" the day before); without it, ``value`` is None.
 - Anything else ("recent years", "the past decade") keeps ``value`` None.
 
 This module is a library used by the claims stage; it never opens files.
@@ -44,6 +51,10 @@ NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5
            "seven": 7, "eight": 8, "nine": 9, "ten": 10, "several": None, "few": None}
 PREPOSITIONS = frozenset({"in", "on", "since", "until", "till", "by", "from", "before", "after",
                           "during", "as", "of"})
+PARTS_OF_DAY = frozenset({"morning", "afternoon", "evening", "night"})
+# Words that make an expression deictic (its value depends on the time of writing).
+DEICTIC = frozenset({"today", "tonight", "yesterday", "tomorrow", "ago", "last", "this", "next", "past",
+                     "coming", "previous", "recent", "earlier", "upcoming"})
 LOOK_AHEAD = frozenset({"next", "coming", "upcoming", "will", "'ll", "slated", "scheduled",
                         "expected", "plans", "planned", "ahead", "tomorrow"})
 
@@ -55,6 +66,7 @@ _RELATIVE = re.compile(
 )
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _YEAR = re.compile(r"\b(1[89]\d{2}|20\d{2})\b")
+_YEAR_OR_DECADE = re.compile(r"(?<![\d/-])(1[89]\d{2}|20\d{2})s?(?![\d/-])|\b\d{4}-\d{2}-\d{2}\b")
 _DAY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\b")
 
 
@@ -77,9 +89,19 @@ def find_times(doc: Doc, published: str | None) -> tuple[TimeExpression, ...]:
     anchor = parse_published(published)
     text = doc.text
     spans: dict[tuple[int, int], None] = {}
-    for ent in doc.ents:
-        if ent.label_ in ("DATE", "TIME"):
-            spans[(ent.start_char, ent.end_char)] = None
+    ents = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("DATE", "TIME")]
+
+    def part_of_day_after(k: int) -> bool:  # entity k + 1 is a part of the day right after entity k
+        return k + 1 < len(ents) and text[ents[k][1] : ents[k + 1][0]] == " " and (
+            text[ents[k + 1][0] : ents[k + 1][1]].lower() in PARTS_OF_DAY)
+
+    for k, (s, e) in enumerate(ents):
+        if k and part_of_day_after(k - 1):
+            continue  # joined to the day before it
+        if part_of_day_after(k):
+            e = ents[k + 1][1]  # "Monday morning": one expression
+        if on_calendar(text[s:e]):
+            spans[(s, e)] = None
     for m in _RELATIVE.finditer(text):
         if not any(s <= m.start() < e or s < m.end() <= e for s, e in spans):
             spans[(m.start(), m.end())] = None
@@ -97,6 +119,22 @@ def find_times(doc: Doc, published: str | None) -> tuple[TimeExpression, ...]:
             value = None
         out.append(TimeExpression(start=start, end=end, text=expr, value=value))
     return tuple(out)
+
+
+def on_calendar(expr: str) -> bool:
+    """Whether an expression puts something on the calendar: it names a year or decade, a month
+    or a weekday, is deictic ("yesterday", "last week", "four years ago"), or is a named day whose
+    words are all capitalised ("Election Day"). "45 minutes", "every year", "15-years-old",
+    "four minutes later" are not."""
+    if _YEAR_OR_DECADE.search(expr):
+        return True
+    words = re.findall(r"[A-Za-z]+", expr)
+    low = [w.lower().rstrip(".") for w in words]
+    if any(w in MONTHS and (w != "may" or words[k][0].isupper()) for k, w in enumerate(low)):
+        return True
+    if any(w in WEEKDAYS or w in DEICTIC for w in low):
+        return True
+    return bool(words) and all(w[0].isupper() for w in words) and not any(w in NUMBERS for w in low)
 
 
 def _with_preposition(doc: Doc, text: str, start: int) -> int:
@@ -171,6 +209,13 @@ def _year_for(anchor: dt.date, month: int, day: int | None, looks_ahead: bool) -
 
 
 def _relative(words: list[str], anchor: dt.date, looks_ahead: bool) -> str | None:
+    if len(words) >= 2 and words[-1] in PARTS_OF_DAY:  # "Monday morning", "this afternoon"
+        rest = words[:-1]
+        if rest == ["this"]:
+            return anchor.isoformat()
+        if rest == ["last"] and words[-1] == "night":
+            return (anchor - dt.timedelta(days=1)).isoformat()
+        return _relative(rest, anchor, looks_ahead)
     low = " ".join(words)
     if low in ("today", "tonight"):
         return anchor.isoformat()
@@ -183,7 +228,7 @@ def _relative(words: list[str], anchor: dt.date, looks_ahead: bool) -> str | Non
         if looks_ahead:
             ahead = (WEEKDAYS[words[0]] - anchor.weekday()) % 7 or 7
             return (anchor + dt.timedelta(days=ahead)).isoformat()
-        return (anchor - dt.timedelta(days=delta or 7)).isoformat()
+        return (anchor - dt.timedelta(days=delta)).isoformat()
     m = re.fullmatch(r"(last|this|next|past|coming|earlier this|later this) (week|month|year|weekend)", low)
     if m:
         step = {"last": -1, "past": -1, "next": 1, "coming": 1}.get(m.group(1), 0)
