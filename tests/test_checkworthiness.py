@@ -22,8 +22,8 @@ from admiralty.nlp.claims import find_claims
 ROOT = Path(__file__).resolve().parents[1]
 
 # Measured (BENCHMARKS.md, "Claims and check-worthiness"), minus a small margin.
-DEV_TEST_F1_FLOOR = 0.72
-NEWS_P_AT_20_FLOOR = 0.80
+DEV_TEST_F1_FLOOR = 0.77
+NEWS_P_AT_20_FLOOR = 0.90
 
 
 def analyse(text: str, resources):  # type: ignore[no-untyped-def]
@@ -69,8 +69,33 @@ def test_figures_outrank_pleasantries(resources) -> None:  # type: ignore[no-unt
         "Thank you all so much for coming tonight.",
         "I am very happy to be here with my family.",
     ]
-    scores = head.score(texts, resources.embed(texts))
+    scores = head.score(texts, resources.embed_features(texts))
     assert min(scores[:2]) > max(scores[2:])
+
+
+def test_head_reads_the_batch_pass_without_encoding_again(resources, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    texts = ["Unemployment fell to 3.5 percent in 2019.", "The minister resigned on Monday after the vote."]
+    articles = [analyse(t, resources) for t in texts]
+    expected = [[c.checkworthiness for c in a.claims] for a in articles]
+    bare = [dataclasses.replace(a, claims=tuple(dataclasses.replace(c, checkworthiness=0.0) for c in a.claims))
+            for a in articles]
+    embed_mod.embed_claims_ahead(bare, resources)
+    calls = []
+    encoder = resources.embedder
+    for name in ("encode", "encode_with_layers"):
+        original = getattr(encoder, name)
+        monkeypatch.setattr(encoder, name, lambda t, _o=original, _n=name: calls.append(_n) or _o(t))
+    again = [cw.score_claims(embed_mod.embed_claims(a, None, resources), None, resources) for a in bare]
+    assert calls == [], "the embed and check-worthiness stages must reuse the batch pass"
+    assert [[c.checkworthiness for c in a.claims] for a in again] == expected
+
+
+def test_layer_features_agree_with_the_claim_vector(resources) -> None:  # type: ignore[no-untyped-def]
+    texts = ["The senator voted against the defense bill three times last year.", "Thank you."]
+    vectors, layers = resources.embed(texts), resources.embed_features(texts)
+    assert layers.shape == (2, 7 * 384) and layers.dtype == np.float32
+    last = layers[:, -384:] / np.linalg.norm(layers[:, -384:], axis=1, keepdims=True)
+    assert np.allclose(last, vectors, atol=1e-5), "the last layer's normalised mean is the claim vector"
 
 
 def test_empty_article_is_fine(resources) -> None:  # type: ignore[no-untyped-def]

@@ -7,10 +7,12 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 from click.testing import CliRunner
 
 from admiralty.cli import main
 from admiralty.config import RULES_ONLY, Config
+from admiralty.errors import ModelError
 from admiralty.resources import Resources
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,6 +34,37 @@ def test_onnx_graph_gives_the_torch_vectors(resources: Resources) -> None:
     assert float((fast * ref).sum(axis=1).min()) >= 0.9999
     # the pairwise similarities keep their order: paraphrase above an unrelated sentence
     assert float(fast[0] @ fast[1]) > float(fast[0] @ fast[2]) + 0.2
+
+
+def test_onnx_layer_means_are_the_torch_ones(resources: Resources) -> None:
+    torch_res = Resources(Config.load(overrides=["models.embedder_runtime=torch"]))
+    fast, ref = resources.embed_features(SENTENCES), torch_res.embed_features(SENTENCES)
+    assert fast.shape == ref.shape == (len(SENTENCES), 7 * 384)
+    assert np.allclose(fast, ref, atol=2e-3 * float(np.abs(ref).max()))
+    one_by_one = np.stack([resources.embed_features([s])[0] for s in SENTENCES])
+    assert np.allclose(one_by_one, fast, atol=1e-4)
+
+
+def test_one_pass_gives_vectors_and_layers(resources: Resources) -> None:
+    resources.embed_ahead(SENTENCES)
+    encoder = resources.embedder
+    real = encoder.encode_with_layers
+    try:
+        encoder.encode_with_layers = None  # type: ignore[assignment, method-assign]
+        encoder.encode = None  # type: ignore[assignment, method-assign]
+        vectors, layers = resources.embed(SENTENCES[::-1]), resources.embed_features(SENTENCES[:2])
+    finally:
+        del encoder.encode_with_layers, encoder.encode
+    assert encoder.encode_with_layers == real
+    assert vectors.shape == (len(SENTENCES), 384) and layers.shape == (2, 7 * 384)
+
+
+def test_rules_only_encoder_has_no_layers() -> None:
+    res = Resources(Config.load(overrides=list(RULES_ONLY)))
+    res.embed_ahead(SENTENCES)
+    assert res.embed(SENTENCES).shape == (len(SENTENCES), 384)
+    with pytest.raises(ModelError):
+        res.embed_features(SENTENCES[:1])
 
 
 def test_batches_and_padding_do_not_change_a_vector(resources: Resources) -> None:

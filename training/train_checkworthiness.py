@@ -5,13 +5,15 @@
 
 - train: ``CT24_checkworthy_english_train.tsv`` (22,501 rows once line 16877, which holds two
   records, is split);
-- tune on ``..._dev.tsv``: the L2 strength C, the weight of the claim-vector block, class
-  weighting and the decision threshold, all by F1 of the positive class on dev;
+- tune on ``..._dev.tsv``: which encoder layers feed the dense block, the L2 strength C, the
+  weight of the dense block and the decision threshold, all by F1 of the positive class on dev;
 - report on ``..._dev-test.tsv``: F1 of the positive class (the CheckThat! metric) at the dev
   threshold, with a seeded bootstrap 95% interval (dev-test has 318 sentences).
 
-The claim vectors come from the pipeline's shared encoder (``Resources.embed``: MiniLM as an ONNX
-graph), so the head sees at run time exactly what it was trained on. ClaimBuster's
+The dense features come from the pipeline's shared encoder (``Resources.embed_features``: the
+per-layer mean hidden states of MiniLM, an output of the same ONNX graph pass as the claim
+vectors), so the head sees at run time exactly what it was trained on. ``--features-cache DIR``
+keeps them in DIR between runs (about 10 minutes to compute on two shared cores). ClaimBuster's
 sentence sets in ``../shared/data/claimbuster`` are all contained in CT24 (same sentence ids), so
 they add nothing; ``--extra-debates`` adds the CLEF 2019/2020 debate sentences (a different,
 much sparser labelling) for comparison.
@@ -72,6 +74,26 @@ def load_debates() -> tuple[list[str], np.ndarray]:
     return texts, np.asarray(labels, dtype=bool)
 
 
+WIDTH = 384  # MiniLM's hidden size: one block of the layer features per layer
+# Which layers' mean hidden states feed the dense block (0 = token embeddings, 6 = the last layer),
+# tried on dev: all six transformer layers, or every other one.
+LAYER_SETS = ((1, 2, 3, 4, 5, 6), (2, 4, 6))
+
+
+def layer_features(res, texts: list[str], split: str, cache: Path | None) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """The encoder's per-layer mean hidden states of ``texts`` (``Resources.embed_features``),
+    kept in ``cache`` when given (keyed by the split and the encoder's id)."""
+    if cache is None:
+        return res.embed_features(texts)
+    path = cache / f"ct24-{split}-{res.encoder_id.replace(':', '-')}.npy"
+    if not path.is_file():
+        cache.mkdir(parents=True, exist_ok=True)
+        np.save(path, res.embed_features(texts))
+    rows = np.load(path)
+    assert len(rows) == len(texts), path
+    return rows
+
+
 def f1(y: np.ndarray, pred: np.ndarray) -> float:
     tp = float(np.sum(y & pred))
     fp = float(np.sum(~y & pred))
@@ -104,6 +126,8 @@ def main() -> None:
     ap.add_argument("--lexical", action="store_true",
                     help="train the head of --rules-only runs: word and surface features, no vectors")
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--features-cache", type=Path, default=None,
+                    help="a directory to keep the encoder's layer features in between runs")
     args = ap.parse_args()
     args.out = args.out or (OUT.with_name("checkworthiness_lexical.npz") if args.lexical else OUT)
     np.random.seed(args.seed)
@@ -127,11 +151,12 @@ def main() -> None:
           f"dev-test {len(x_te):,} ({y_te.mean():.1%})")
 
     t0 = time.perf_counter()
-    if args.lexical:  # the vector block stays, all zeros, so both heads share one file format
-        v_tr, v_dv, v_te = (np.zeros((len(x), 384), np.float32) for x in (x_tr, x_dv, x_te))
+    if args.lexical:  # no dense block
+        l_tr = l_dv = l_te = None
     else:
-        v_tr, v_dv, v_te = res.embed(x_tr), res.embed(x_dv), res.embed(x_te)
-    print(f"claim vectors in {time.perf_counter() - t0:.1f} s")
+        l_tr, l_dv, l_te = (layer_features(res, x, split, args.features_cache)
+                            for x, split in ((x_tr, "train"), (x_dv, "dev"), (x_te, "dev-test")))
+    print(f"encoder layer features in {time.perf_counter() - t0:.1f} s")
 
     # idf from train: log((1 + n) / (1 + df)) + 1, as the usual smooth idf
     counts = cw.hashing_vectorizer(args.n_features).transform(x_tr)
@@ -144,39 +169,54 @@ def main() -> None:
     n_te = cw.ngram_features(x_te, args.n_features, idf)
     s_tr, s_dv, s_te = (cw.surface_features(x) for x in (x_tr, x_dv, x_te))
 
-    def stack(n, v, s, vw, sw):  # type: ignore[no-untyped-def]
-        return hstack([n, csr_matrix(v * vw), csr_matrix(s * sw)]).tocsr()
+    def dense(layer_rows, layers, mean, scale):  # type: ignore[no-untyped-def]
+        x = layer_rows.reshape(len(layer_rows), -1, WIDTH)[:, list(layers)].reshape(len(layer_rows), -1)
+        return (x - mean) / scale
+
+    def stack(n, d, s, dw, sw):  # type: ignore[no-untyped-def]
+        blocks = [n] + ([csr_matrix(d * dw)] if d is not None else []) + [csr_matrix(s * sw)]
+        return hstack(blocks).tocsr()
 
     results = []
-    for cls_w in (None, "balanced"):
-        for vw in (0.0,) if args.lexical else (1.0, 2.0, 4.0):
-            for c in (1.0, 4.0):
+    for layers in ((),) if args.lexical else LAYER_SETS:
+        if layers:  # standardise each dimension on train; / sqrt(width): each layer's block about unit norm
+            rows = l_tr.reshape(len(l_tr), -1, WIDTH)[:, list(layers)].reshape(len(l_tr), -1)
+            mean = rows.mean(0)
+            scale = (rows.std(0) + 1e-6) * np.sqrt(WIDTH)
+            d_tr, d_dv = dense(l_tr, layers, mean, scale), dense(l_dv, layers, mean, scale)
+        else:
+            mean = scale = np.zeros(0, np.float32)
+            d_tr = d_dv = None
+        for dw in (0.0,) if args.lexical else (1.0, 2.0):
+            for c in (2.0, 4.0):
                 sw = 1.0
-                model = LogisticRegression(C=c, max_iter=4000, class_weight=cls_w, random_state=args.seed)
-                model.fit(stack(n_tr, v_tr, s_tr, vw, sw), y_tr)
-                p_dv = model.predict_proba(stack(n_dv, v_dv, s_dv, vw, sw))[:, 1]
+                model = LogisticRegression(C=c, max_iter=4000, random_state=args.seed)
+                model.fit(stack(n_tr, d_tr, s_tr, dw, sw), y_tr)
+                p_dv = model.predict_proba(stack(n_dv, d_dv, s_dv, dw, sw))[:, 1]
                 t, f_dv = best_threshold(y_dv, p_dv)
-                results.append((f_dv, c, vw, sw, cls_w, t, model))
-                print(f"  C={c:<4} vector x{vw:<4} class_weight={cls_w!s:9} dev F1 {f_dv:.4f} @ {t:.2f}")
-    results.sort(key=lambda r: (-r[0], r[1], r[2]))
-    f_dv, c, vw, sw, cls_w, t, model = results[0]
-    p_te = model.predict_proba(stack(n_te, v_te, s_te, vw, sw))[:, 1]
+                results.append((f_dv, -len(layers), c, dw, layers, mean, scale, sw, t, model))
+                print(f"  layers={','.join(map(str, layers)) or '-':12} C={c:<4} dense x{dw:<4} "
+                      f"dev F1 {f_dv:.4f} @ {t:.2f}", flush=True)
+    results.sort(key=lambda r: (-r[0], -r[1], r[2], r[3]))  # ties: fewer layers, smaller C and weight
+    f_dv, _, c, dw, layers, mean, scale, sw, t, model = results[0]
+    d_te = dense(l_te, layers, mean, scale) if layers else None
+    p_te = model.predict_proba(stack(n_te, d_te, s_te, dw, sw))[:, 1]
     pred = p_te >= t
     f_te = f1(y_te, pred)
     lo, hi = bootstrap(y_te, pred, args.seed)
-    print(f"chosen: C={c} vector x{vw} class_weight={cls_w} threshold {t:.2f} (dev F1 {f_dv:.4f})")
+    print(f"chosen: layers {layers} C={c} dense x{dw} threshold {t:.2f} (dev F1 {f_dv:.4f})")
     print(f"dev-test F1 (positive class) {f_te:.4f}, bootstrap 95% CI [{lo:.4f}, {hi:.4f}]")
     print(f"  (for reference, not chosen: dev-test F1 at 0.5 = {f1(y_te, p_te >= 0.5):.4f})")
 
     n_ng = args.n_features
     coef = model.coef_.ravel()
-    dims = v_tr.shape[1]
+    dims = len(mean)
     meta = {
-        "version": "1",
+        "version": "2",
         "trained": dt.date.today().isoformat(),
         "data": "CLEF CheckThat! 2024 task 1 English train"
         + (" + CLEF 2019/2020 debates" if args.extra_debates else ""),
-        "params": {"C": c, "vector_weight": vw, "class_weight": cls_w, "seed": args.seed,
+        "params": {"C": c, "layers": list(layers), "dense_weight": dw, "seed": args.seed,
                    "n_features": n_ng,
                    "encoder": "none" if args.lexical else res.models[0].name},
         "dev_f1": round(f_dv, 4),
@@ -187,10 +227,13 @@ def main() -> None:
         n_features=n_ng,
         idf=idf,
         w_ngrams=coef[:n_ng].astype(np.float32),
-        w_vector=coef[n_ng : n_ng + dims].astype(np.float32),
+        layers=tuple(layers),
+        mean=np.asarray(mean, np.float32),
+        scale=np.asarray(scale, np.float32),
+        w_dense=coef[n_ng : n_ng + dims].astype(np.float32),
         w_surface=coef[n_ng + dims :].astype(np.float32),
         intercept=float(model.intercept_[0]),
-        vector_weight=vw,
+        dense_weight=dw,
         surface_weight=sw,
         threshold=t,
         meta=meta,
@@ -199,7 +242,7 @@ def main() -> None:
     head.save(args.out)
     # the shipped arrays (float16 n-gram weights) must give the same decisions
     shipped = cw.Head.load(args.out)
-    p_ship = shipped.score(x_te, v_te)
+    p_ship = shipped.score(x_te, l_te)
     f_ship = f1(y_te, p_ship >= shipped.threshold)
     print(f"shipped head: dev-test F1 {f_ship:.4f}, max |p - p_sklearn| {np.abs(p_ship - p_te).max():.5f}")
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB)")

@@ -31,8 +31,12 @@ import numpy as np
 from .errors import ModelError
 
 DIMS = 384
-FILE_NAME = "all-MiniLM-L6-v2.onnx"
+# The graph's outputs changed in version 2 (``layer_means`` added): a new name, so a graph built by
+# an older version is never loaded by this one (it is rebuilt).
+GRAPH_VERSION = 2
+FILE_NAME = f"all-MiniLM-L6-v2-g{GRAPH_VERSION}.onnx"
 OPSET = 17
+EMBEDDING, LAYER_MEANS = "embedding", "layer_means"
 
 
 def packaged_model_dir() -> Path:
@@ -60,7 +64,12 @@ def default_onnx_path() -> Path:
 def build(source: Path, target: Path) -> Path:
     """Export ``source`` (a BERT sentence-transformers directory) to an optimised ONNX file at
     ``target``: deterministic, offline, about 20 s. Written to a temporary file first, so a
-    concurrent or interrupted build never leaves a half-written model."""
+    concurrent or interrupted build never leaves a half-written model.
+
+    Two outputs from one pass: ``embedding``, the L2-normalised mean of the last layer (the
+    sentence-transformers vector every stage shares), and ``layer_means``, the masked mean of
+    every layer's hidden states (embeddings, then layers 1..n; ``(batch, n + 1, hidden)``, not
+    normalised) for heads that read more than the last layer (check-worthiness)."""
     import torch
     import transformers
     from onnxruntime.transformers.optimizer import optimize_model
@@ -77,12 +86,14 @@ def build(source: Path, target: Path) -> Path:
             self.inner = inner
 
         def forward(self, input_ids: Any, attention_mask: Any) -> Any:
-            hidden = self.inner(
-                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=torch.zeros_like(input_ids)
-            ).last_hidden_state
-            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
-            mean = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-            return torch.nn.functional.normalize(mean, dim=1)
+            states = self.inner(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=torch.zeros_like(input_ids),
+                output_hidden_states=True,
+            ).hidden_states
+            mask = attention_mask.unsqueeze(-1).to(states[-1].dtype)
+            count = mask.sum(1).clamp(min=1e-9)
+            means = [(hidden * mask).sum(1) / count for hidden in states]
+            return torch.nn.functional.normalize(means[-1], dim=1), torch.stack(means, dim=1)
 
     example = (torch.ones((2, 8), dtype=torch.long), torch.ones((2, 8), dtype=torch.long))
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
@@ -95,11 +106,12 @@ def build(source: Path, target: Path) -> Path:
                 example,
                 str(exported),
                 input_names=["input_ids", "attention_mask"],
-                output_names=["embedding"],
+                output_names=[EMBEDDING, LAYER_MEANS],
                 dynamic_axes={
                     "input_ids": {0: "batch", 1: "tokens"},
                     "attention_mask": {0: "batch", 1: "tokens"},
-                    "embedding": {0: "batch"},
+                    EMBEDDING: {0: "batch"},
+                    LAYER_MEANS: {0: "batch"},
                 },
                 opset_version=OPSET,
                 dynamo=False,
@@ -138,9 +150,24 @@ class OnnxEncoder:
         return cls(session, tokenizer, batch_size)
 
     def encode(self, texts: list[str]) -> np.ndarray:
+        """The shared sentence vectors: one L2-normalised row per text."""
+        return self._run(texts, (EMBEDDING,))[0]
+
+    def encode_with_layers(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The sentence vectors and, from the same pass, each text's per-layer mean hidden states
+        flattened to one row (``(n_texts, (layers + 1) * hidden)``, float32)."""
+        if LAYER_MEANS not in {o.name for o in self.session.get_outputs()}:
+            raise ModelError(
+                "the ONNX encoder graph has no layer_means output (built by an older admiralty): "
+                "delete it and run `admiralty models --build`"
+            )
+        vectors, layers = self._run(texts, (EMBEDDING, LAYER_MEANS))
+        return vectors, layers
+
+    def _run(self, texts: list[str], names: tuple[str, ...]) -> list[np.ndarray]:
         if not texts:
-            return np.zeros((0, DIMS), dtype=np.float32)
-        out: np.ndarray | None = None  # its width comes from the graph (384 for MiniLM)
+            return [np.zeros((0, DIMS), dtype=np.float32) for _ in names]
+        out: list[np.ndarray] | None = None  # widths come from the graph (384 for MiniLM)
         encodings = self.tokenizer.encode_batch(texts)
         lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(encodings))
         order = np.argsort(lengths, kind="stable")  # similar lengths together: little padding
@@ -153,10 +180,12 @@ class OnnxEncoder:
                 n = int(lengths[k])
                 ids[r, :n] = encodings[k].ids
                 mask[r, :n] = 1
-            vectors = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+            results = self.session.run(list(names), {"input_ids": ids, "attention_mask": mask})
+            results = [r.reshape(len(rows), -1) for r in results]
             if out is None:
-                out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
-            out[rows] = vectors
+                out = [np.zeros((len(texts), r.shape[1]), dtype=np.float32) for r in results]
+            for target, r in zip(out, results, strict=True):
+                target[rows] = r
         assert out is not None
         return out
 
@@ -175,6 +204,25 @@ class TorchEncoder:
             texts, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
         )
         return np.asarray(vectors, dtype=np.float32)
+
+    def encode_with_layers(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The vectors and the per-layer mean hidden states, as :meth:`OnnxEncoder.encode_with_layers`."""
+        import torch
+
+        bert = self.model[0].auto_model
+        n_layers, width = bert.config.num_hidden_layers + 1, bert.config.hidden_size
+        layers = np.zeros((len(texts), n_layers * width), dtype=np.float32)
+        for first in range(0, len(texts), self.batch_size):
+            chunk = texts[first : first + self.batch_size]
+            features = self.model.tokenize(chunk)
+            with torch.no_grad():
+                states = bert(input_ids=features["input_ids"], attention_mask=features["attention_mask"],
+                              token_type_ids=torch.zeros_like(features["input_ids"]),
+                              output_hidden_states=True).hidden_states
+            mask = features["attention_mask"].unsqueeze(-1).to(states[-1].dtype)
+            means = torch.stack([(h * mask).sum(1) / mask.sum(1).clamp(min=1e-9) for h in states], dim=1)
+            layers[first : first + len(chunk)] = means.reshape(len(chunk), -1).numpy()
+        return self.encode(texts), layers
 
 
 @dataclass

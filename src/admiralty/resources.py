@@ -66,6 +66,7 @@ class Resources:
         self._models: dict[str, ModelInfo] = {}
         self._cache: dict[str, Any] = {}
         self._ahead: dict[str, np.ndarray] = {}  # vectors of the current batch, see embed_ahead
+        self._ahead_layers: dict[str, np.ndarray] = {}  # their per-layer means, see embed_features
 
     # -- spaCy ------------------------------------------------------------------------------
 
@@ -202,14 +203,37 @@ class Resources:
         fresh = dict(zip(missing, self.embedder.encode(missing), strict=True)) if missing else {}
         return np.stack([ahead[t] if t in ahead else fresh[t] for t in texts])
 
+    def embed_features(self, texts: list[str]) -> np.ndarray:
+        """The encoder's per-layer mean hidden states, one flattened float32 row per text
+        (``(layers + 1) * 384`` for MiniLM), from the same pass as :meth:`embed`: the rows of a
+        batch embedded ahead are kept, so reading them costs no second encoder pass. Raises
+        ``ModelError`` with an encoder that has no layers (``embedder_runtime = "hashing"``)."""
+        texts = list(texts)
+        encoder = self.embedder
+        if not hasattr(encoder, "encode_with_layers"):
+            raise ModelError("the configured encoder has no hidden layers to read (embedder_runtime = 'hashing')")
+        ahead = self._ahead_layers
+        missing = [t for t in dict.fromkeys(texts) if t not in ahead]
+        fresh = dict(zip(missing, encoder.encode_with_layers(missing)[1], strict=True)) if missing else {}
+        if not texts:
+            return encoder.encode_with_layers([])[1]
+        return np.stack([ahead[t] if t in ahead else fresh[t] for t in texts])
+
     def embed_ahead(self, texts: Iterable[str]) -> None:
         """Encode a whole batch's texts in one length-sorted pass (each distinct text once) and
-        keep their vectors until the next call, for the per-article calls of :meth:`embed` that
-        follow. Larger batches of similar lengths waste less padding than one article's few
-        sentences; the vectors are the same either way (padding is masked)."""
-        self._ahead = {}  # one batch at a time: memory stays bounded
+        keep their vectors, and the per-layer means of the same pass (:meth:`embed_features`),
+        until the next call, for the per-article calls of :meth:`embed` that follow. Larger
+        batches of similar lengths waste less padding than one article's few sentences; the
+        vectors are the same either way (padding is masked)."""
+        self._ahead, self._ahead_layers = {}, {}  # one batch at a time: memory stays bounded
         unique = list(dict.fromkeys(texts))
-        self._ahead = dict(zip(unique, self.embedder.encode(unique), strict=True))
+        encoder = self.embedder
+        if hasattr(encoder, "encode_with_layers"):
+            vectors, layers = encoder.encode_with_layers(unique)
+            self._ahead_layers = dict(zip(unique, layers, strict=True))
+        else:
+            vectors = encoder.encode(unique)
+        self._ahead = dict(zip(unique, vectors, strict=True))
 
     # -- word lists and small files ---------------------------------------------------------
 

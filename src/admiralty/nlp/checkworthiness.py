@@ -1,16 +1,19 @@
 """Check-worthiness: how much each claim deserves a fact-checker's time, a score in [0, 1].
 
 A logistic-regression head over three blocks of features of the claim text:
-- the claim's vector from the shared ``embed`` stage (MiniLM, the encoder it was trained with);
+- the mean hidden states of several layers of the shared encoder (MiniLM; lower and middle
+  layers carry more of the wording and syntax of checkable statements than the last one), read
+  with ``Resources.embed_features`` from the same encoder pass that gave the claim vectors of
+  the ``embed`` stage (its batch step keeps them), standardised;
 - hashed word unigrams and bigrams (sub-linear tf x idf, L2-normalised), which carry the lexical
   signals of checkable statements (figures, comparatives, "percent", "voted", "million");
 - a few surface features (a digit, a money or percent sign, a year, the length).
 
 ``--rules-only`` runs use a second head trained on the word and surface blocks alone
-(``models/checkworthiness_lexical.npz``), since those runs have no MiniLM vectors.
+(``models/checkworthiness_lexical.npz``), since those runs have no neural encoder.
 
 Trained by ``training/train_checkworthiness.py`` on CLEF CheckThat! 2024 task 1 English (train;
-C, block weights and the decision threshold chosen on dev; reported on dev-test), stored as plain
+the layers, C, block weights and the decision threshold chosen on dev; reported on dev-test), stored as plain
 arrays in ``models/checkworthiness.npz`` (no pickle). The model card is
 ``models/checkworthiness.md``. The score is the head's probability, rounded to 4 decimals; the
 threshold tuned on dev (in the model file) is what the published F1 uses.
@@ -39,7 +42,7 @@ if TYPE_CHECKING:
     from ..model import Article
     from ..resources import Resources
 
-VERSION = "checkworthiness.linear/2"
+VERSION = "checkworthiness.linear/3"
 MODEL_FILES = {"encoder": "checkworthiness.npz", "lexical": "checkworthiness_lexical.npz"}
 
 _DIGIT = re.compile(r"\d")
@@ -83,25 +86,44 @@ def ngram_features(texts: Sequence[str], n_features: int, idf: np.ndarray) -> An
 
 @dataclass(frozen=True)
 class Head:
-    """The trained head: weights of the three feature blocks, and how to build them."""
+    """The trained head: weights of the three feature blocks, and how to build them.
+
+    The dense block is the encoder's mean hidden states of the layers in ``layers`` (0 = the
+    token embeddings, 6 = MiniLM's last layer, whose normalised mean is the shared claim
+    vector), each dimension standardised with the training set's ``mean`` and ``scale``;
+    the lexical head has no layers."""
 
     n_features: int
     idf: np.ndarray
     w_ngrams: np.ndarray
-    w_vector: np.ndarray
+    layers: tuple[int, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    w_dense: np.ndarray
     w_surface: np.ndarray
     intercept: float
-    vector_weight: float
+    dense_weight: float
     surface_weight: float
     threshold: float
     meta: dict[str, Any]
 
-    def score(self, texts: Sequence[str], vectors: np.ndarray) -> np.ndarray:
-        """Probability of "check-worthy" per text (float64 in [0, 1])."""
+    def dense(self, layer_means: np.ndarray) -> np.ndarray:
+        """The standardised dense block from ``Resources.embed_features`` rows (all layers)."""
+        x = np.asarray(layer_means, dtype=np.float32)
+        width = len(self.mean) // max(1, len(self.layers))
+        x = x.reshape(len(x), -1, width)[:, list(self.layers)].reshape(len(x), -1)
+        return (x - self.mean) / self.scale
+
+    def score(self, texts: Sequence[str], layer_means: np.ndarray | None) -> np.ndarray:
+        """Probability of "check-worthy" per text (float64 in [0, 1]); ``layer_means`` may be
+        None for the lexical head."""
         if not texts:
             return np.zeros(0)
         z = ngram_features(texts, self.n_features, self.idf) @ self.w_ngrams
-        z = z + self.vector_weight * (np.asarray(vectors, dtype=np.float32) @ self.w_vector)
+        if self.layers:
+            if layer_means is None:
+                raise ModelError("this check-worthiness head reads the encoder's layers: none given")
+            z = z + self.dense_weight * (self.dense(layer_means) @ self.w_dense)
         z = z + self.surface_weight * (surface_features(texts) @ self.w_surface)
         z = np.asarray(z, dtype=np.float64).ravel() + self.intercept
         return 1.0 / (1.0 + np.exp(-z))
@@ -111,10 +133,13 @@ class Head:
             path,
             idf=self.idf.astype(np.float16),
             w_ngrams=self.w_ngrams.astype(np.float16),
-            w_vector=self.w_vector.astype(np.float32),
+            layers=np.asarray(self.layers, dtype=np.int64),
+            mean=self.mean.astype(np.float32),
+            scale=self.scale.astype(np.float32),
+            w_dense=self.w_dense.astype(np.float32),
             w_surface=self.w_surface.astype(np.float32),
             scalars=np.array(
-                [self.n_features, self.intercept, self.vector_weight, self.surface_weight, self.threshold],
+                [self.n_features, self.intercept, self.dense_weight, self.surface_weight, self.threshold],
                 dtype=np.float64,
             ),
             meta=np.array(json.dumps(self.meta, sort_keys=True)),
@@ -123,15 +148,20 @@ class Head:
     @classmethod
     def load(cls, path: Any) -> Head:
         with np.load(path, allow_pickle=False) as data:
-            n, intercept, vw, sw, threshold = (float(x) for x in data["scalars"])
+            if "layers" not in data.files:
+                raise ModelError(f"{path}: a check-worthiness head of an older format; retrain it")
+            n, intercept, dw, sw, threshold = (float(x) for x in data["scalars"])
             return cls(
                 n_features=int(n),
                 idf=data["idf"].astype(np.float32),
                 w_ngrams=data["w_ngrams"].astype(np.float32),
-                w_vector=data["w_vector"].astype(np.float32),
+                layers=tuple(int(k) for k in data["layers"]),
+                mean=data["mean"].astype(np.float32),
+                scale=data["scale"].astype(np.float32),
+                w_dense=data["w_dense"].astype(np.float32),
                 w_surface=data["w_surface"].astype(np.float32),
                 intercept=intercept,
-                vector_weight=vw,
+                dense_weight=dw,
                 surface_weight=sw,
                 threshold=threshold,
                 meta=json.loads(str(data["meta"])),
@@ -152,17 +182,14 @@ def load_head(res: Resources) -> Head:
 
 @stage("checkworthiness", VERSION, requires=("claims", "claim_vectors"), assigns=("checkworthiness",))
 def score_claims(article: Article, doc: Doc | None, res: Resources) -> Article:
-    """a check-worthiness score per claim from a small learned head over the shared claim vectors"""
+    """a check-worthiness score per claim from a small learned head over the encoder's layers"""
     if not article.claims:
         return article
     head: Head = res.cached("checkworthiness:head", lambda: load_head(res))
     texts = [c.text for c in article.claims]
-    vectors = article.claim_vectors
-    if head.vector_weight == 0.0:  # the lexical head reads words only
-        vectors = np.zeros((len(texts), len(head.w_vector)), dtype=np.float32)
-    elif vectors is None or len(vectors) != len(texts):
-        vectors = res.embed(texts)
-    scores = head.score(texts, vectors)
+    # the embed stage's batch pass kept these rows: no second encoder pass (the lexical head reads words only)
+    layer_means = res.embed_features(texts) if head.layers else None
+    scores = head.score(texts, layer_means)
     claims = tuple(
         dataclasses.replace(c, checkworthiness=round(float(min(1.0, max(0.0, s))), 4))
         for c, s in zip(article.claims, scores, strict=True)

@@ -2,11 +2,13 @@
 
 Sets ``Article.claim_vectors`` (float32, one L2-normalised 384-d row per claim, in claim order)
 with the shared encoder (``Resources.embed``: all-MiniLM-L6-v2 as an optimised ONNX graph, see
-``admiralty.encoder``). The check-worthiness head reads them, and so do the cross-source stages
-(claim matching, stories, narratives), so no claim is ever embedded twice; they embed other texts
+``admiralty.encoder``). The cross-source stages read them (claim matching, stories, narratives),
+and the check-worthiness head reads the layer means of the same pass, so no claim is ever
+embedded twice; they embed other texts
 (story leads, narratives) with the same ``Resources.embed``. The runner hands the stage a whole
-batch's claims first (``_embed_batch``), so the encoder sees large length-sorted batches and each
-distinct text once; each article then takes its rows.
+batch's claims first (``embed_claims_ahead``), so the encoder sees large length-sorted batches
+and each distinct text once; each article then takes its rows. The same pass keeps the encoder's per-layer
+means for the check-worthiness head (``Resources.embed_features``).
 """
 
 from __future__ import annotations
@@ -24,11 +26,14 @@ if TYPE_CHECKING:
 VERSION = "embed.minilm/2"
 
 
-def _embed_batch(articles: list[Article], res: Resources) -> None:
+def embed_claims_ahead(articles: list[Article], res: Resources) -> None:
+    """The batch step: every claim of the batch through the encoder in one pass. The pass also
+    keeps each claim's per-layer mean hidden states (``Resources.embed_features``), which the
+    check-worthiness head reads without encoding anything again."""
     res.embed_ahead(c.text for article in articles for c in article.claims)
 
 
-@stage("embed", VERSION, requires=("claims",), assigns=("claim_vectors",), ahead=_embed_batch)
+@stage("embed", VERSION, requires=("claims",), assigns=("claim_vectors",), ahead=embed_claims_ahead)
 def embed_claims(article: Article, doc: Doc | None, res: Resources) -> Article:
     """one vector per claim with the shared MiniLM encoder, computed once for every later stage"""
     return replace(article, claim_vectors=res.embed([c.text for c in article.claims]))
