@@ -22,15 +22,18 @@ How it works:
    * ``numbers.conflict``            -- different numbers for the same counted thing (a tension);
    * ``numbers.one_sided``           -- only one claim gives a figure, so the other cannot confirm it;
    * ``scope.different_place``       -- the claims speak of different places;
-   * ``contradiction.withheld``      -- a tension that is not called a contradiction because the
-     rule's measured precision is below ``contradicts_min_precision``.
+   * ``contradiction.polarity`` / ``.antonym`` / ``.quantity`` -- the contradiction detector
+     (:mod:`.contradiction`): the same statement said both ways;
+   * ``contradiction.withheld``      -- a tension or a detected contradiction that is not called a
+     contradiction: the detector did not fire (a tension alone is rarely a contradiction), or its
+     measured precision ``contradiction_precision`` is below ``contradicts_min_precision``.
 
-4. Relation: ``restates`` (cosine >= ``restates_cosine``), ``supports`` (cosine >=
-   ``supports_cosine`` and a shared entity), both only with no tension and no note (a claim about
-   another place or another quantity, or without the other's figure, confirms nothing),
-   ``contradicts`` (a tension, and the contradiction rule's
-   measured precision ``contradiction_precision`` >= ``contradicts_min_precision``), else
-   ``related`` with the tension in its reasons.
+4. Relation: ``contradicts`` when the detector fires and its measured precision
+   (``contradiction_precision``, measured on a corpus it was not designed on) reaches
+   ``contradicts_min_precision``; else ``related`` for a detected contradiction or a tension;
+   ``restates`` (cosine >= ``restates_cosine``), ``supports`` (cosine >= ``supports_cosine`` and
+   a shared entity), both only with no tension and no note (a claim about another place or
+   another quantity, or without the other's figure, confirms nothing), else ``related``.
 """
 
 from __future__ import annotations
