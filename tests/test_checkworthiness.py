@@ -103,6 +103,16 @@ def test_empty_article_is_fine(resources) -> None:  # type: ignore[no-untyped-de
     assert article.claims == () and len(article.claim_vectors) == 0
 
 
+def test_hashing_encoder_falls_back_to_the_lexical_head(resources) -> None:  # type: ignore[no-untyped-def]
+    from admiralty.resources import Resources
+
+    hashing = Resources(resources.config.with_overrides(["models.embedder_runtime=hashing"]))
+    hashing.__dict__["nlp"] = resources.nlp
+    article = analyse("Unemployment fell to 3.5 percent in 2019, the lowest rate in 50 years.", hashing)
+    assert article.claims and all(0.0 <= c.checkworthiness <= 1.0 for c in article.claims)
+    assert "checkworthiness-lexical" in {m.name for m in hashing.models}
+
+
 def test_model_registered_in_run_block(resources) -> None:  # type: ignore[no-untyped-def]
     analyse("The minister resigned on Monday after the vote.", resources)
     names = {m.name for m in resources.models}

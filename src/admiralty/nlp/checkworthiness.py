@@ -169,10 +169,14 @@ class Head:
 
 
 def load_head(res: Resources) -> Head:
-    """The head ``[checkworthiness] head`` names ("encoder" or "lexical"), recorded in the run."""
+    """The head ``[checkworthiness] head`` names ("encoder" or "lexical"), recorded in the run.
+    Without a neural encoder (``embedder_runtime = "hashing"``) there are no layers to read, so
+    the lexical head is used whatever the setting (the run block names it)."""
     kind = str(res.config["checkworthiness.head"])
     if kind not in MODEL_FILES:
         raise ModelError(f"checkworthiness.head={kind!r}: use one of {', '.join(MODEL_FILES)}")
+    if str(res.config["models.embedder_runtime"]) == "hashing":
+        kind = "lexical"
     path = res.model_file(MODEL_FILES[kind])
     head = Head.load(path)
     name = "checkworthiness-linear" if kind == "encoder" else "checkworthiness-lexical"
