@@ -160,7 +160,7 @@ class Resources:
         default = enc.default_onnx_path()
         if version != "local":
             return default
-        return default.with_name(f"{source.name}-{tree_sha256(source)[:12]}.onnx")
+        return default.with_name(f"{source.name}-{tree_sha256(source)[:12]}-g{enc.GRAPH_VERSION}.onnx")
 
     def _torch_encoder(self, source: Path, name: str, version: str, threads: int, batch: int) -> Any:
         import os
