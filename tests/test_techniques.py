@@ -6,6 +6,7 @@ import dataclasses
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from admiralty.model import TECHNIQUES, Article, Technique, from_json, technique_slug, to_json
@@ -153,3 +154,76 @@ def test_folds_keep_near_duplicates_together() -> None:
     fold_of, groups = ptc_eval.grouped_folds(texts, 2)
     assert [0, 2] in groups
     assert fold_of[0] == fold_of[2]
+
+
+# -- the sentence head's claim vectors -------------------------------------------------------
+
+
+def test_claim_vectors_are_pooled_per_sentence(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "The plan is a disaster. Nothing happened here. Experts say it works and it is cheap."
+    doc = nlp(text)
+    sents = tq.sentence_ranges(doc)
+    assert len(sents) == 3
+    a, b = text.index("it works"), text.index("it is cheap")
+    spans = np.array([(0, 22), (a, a + 8), (b, b + 11)], dtype=np.int64)
+    vecs = np.zeros((3, tf.CLAIM_DIM), dtype=np.float32)
+    vecs[0, 0], vecs[1, 1], vecs[2, 1] = 1.0, 1.0, -1.0
+    vecs[2, 2] = 0.5
+    C = tf.sentence_claim_features(doc, sents, spans, vecs)
+    d, s = tf.CLAIM_DIM, tf.CLAIM_SCALE
+    assert C.shape == (3, tf.SENT_CLAIM_DIM)
+    assert C[0, 0] == pytest.approx(s) and C[0, -2] == 0.0
+    assert not C[1, :-2].any() and C[1, -2] == 1.0  # no claim: zeros and the flag
+    assert C[2, 1] == pytest.approx(0.0) and C[2, d + 1] == pytest.approx(s)  # mean, max
+    assert C[2, 2] == pytest.approx(0.25 * s) and C[2, -1] == pytest.approx(np.log(3))
+    empty = tf.sentence_claim_features(doc, sents, None, None)
+    assert (empty[:, -2] == 1.0).all() and not empty[:, :-2].any()
+    wrong = tf.sentence_claim_features(doc, sents, spans, vecs[:, :10])
+    assert (wrong[:, -2] == 1.0).all()
+
+
+def test_claim_input_only_takes_matching_minilm_vectors(resources: Resources) -> None:
+    from admiralty.config import Config
+
+    text = "The minister said the plan is a disgrace."
+    claim = dataclasses.replace(_dummy_claim(), start=4, end=12, text=text[4:12])
+    article = dataclasses.replace(_article(text), claims=(claim,))
+    vectors = np.ones((1, tf.CLAIM_DIM), dtype=np.float32) / np.sqrt(tf.CLAIM_DIM)
+    with_vectors = dataclasses.replace(article, claim_vectors=vectors)
+    got = tq.claim_input(with_vectors, resources)
+    assert got is not None and got[0].tolist() == [[4, 12]] and got[1].shape == (1, tf.CLAIM_DIM)
+    assert tq.claim_input(article, resources) is None
+    assert tq.claim_input(dataclasses.replace(article, claim_vectors=vectors[:, :5]), resources) is None
+    hashing = Resources(Config.default().with_overrides(["models.embedder_runtime=hashing"]))
+    assert tq.claim_input(with_vectors, hashing) is None
+
+
+def _dummy_claim():  # type: ignore[no-untyped-def]
+    from admiralty.model import Claim
+
+    return Claim("x:c1", 0, 1, "T", "claims.test/1", 0.0, None, "fact", "certain", "affirmed")
+
+
+def test_model_file_keeps_claim_weights_and_tuned_thresholds(tmp_path: Path) -> None:
+    from admiralty.nlp.techniques_model import TechniqueModel
+
+    rng = np.random.default_rng(0)
+    n = len(TECHNIQUES)
+    model = TechniqueModel(
+        si_w=rng.normal(size=8).astype(np.float32), si_b=0.1, sent_w=rng.normal(size=8).astype(np.float32),
+        sent_agg=np.ones(5, dtype=np.float32), sent_b=-0.2, tc_w=np.zeros((8, n), dtype=np.float32),
+        tc_dense=np.zeros((96, n), dtype=np.float32), tc_b=np.zeros(n, dtype=np.float32), classes=TECHNIQUES,
+        st_w=np.ones(17), st_b=0.0, sent_claim=rng.normal(size=tf.SENT_CLAIM_DIM), tuned=(0.3, 0.55, 1, 2),
+    )
+    model.save(tmp_path / "m.npz")
+    back = TechniqueModel.load(tmp_path / "m.npz")
+    assert back.tuned == (0.3, 0.55, 1, 2)
+    assert back.sent_claim is not None and np.allclose(back.sent_claim, model.sent_claim, atol=1e-5)
+    from scipy import sparse
+
+    X = sparse.csr_matrix(np.ones((2, 8), dtype=np.float32))
+    A = np.zeros((2, 5))
+    C = np.zeros((2, tf.SENT_CLAIM_DIM))
+    C[1, :5] = 1.0
+    p = back.sentence_proba(X, A, C)
+    assert p[0] == pytest.approx(back.sentence_proba(X, A, None)[0]) and p[0] != p[1]

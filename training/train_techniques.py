@@ -4,17 +4,23 @@
 
 Reads ``../shared/data/ptc_semeval2020_task11`` (or ``$ADMIRALTY_DATA``): ``train-articles/`` and
 ``train-labels-task2-technique-classification/`` (span + technique; the span-identification labels
-are the same spans without the class). Every article is parsed with the project's spaCy pipeline,
-featurised with ``admiralty.nlp.techniques_features`` (the stage's own code), and three linear
-heads are fitted, seeded:
+are the same spans without the class). Every article goes through the project's own pipeline up
+to the embed stage (claims and their MiniLM vectors, exactly as in production; ``--claims-cache``
+keeps them, about 8 minutes to build), is parsed with the project's spaCy pipeline, featurised
+with ``admiralty.nlp.techniques_features`` (the stage's own code), and four linear heads are
+fitted, seeded:
 
 1. the token tagger (SGD logistic regression over hashed features + ``doc.tensor``);
-2. the sentence head (logistic regression over hashed sentence features and the tagger's
-   probabilities in the sentence), fitted on out-of-fold tagger probabilities (3 inner folds) so
-   it learns from the tagger's honest errors;
+2. the sentence head (logistic regression over hashed sentence features, the tagger's
+   probabilities in the sentence and the pooled claim vectors), fitted on out-of-fold tagger
+   probabilities (3 inner folds) so it learns from the tagger's honest errors;
 3. the stacked tagger (logistic regression over ``techniques_features.stack_features``), fitted
    on out-of-fold outputs of both heads above (same 3 inner folds);
 4. the span classifier (multinomial logistic regression) on the gold spans.
+
+The decoding thresholds (stacked-tagger and sentence-head thresholds, max_gap, min_span_tokens)
+are then chosen on the same inner out-of-fold outputs (``tune``) and printed: they are what the
+``[techniques]`` config section holds, and what the benchmark applies to each fold model.
 
 The functions here are also what ``benchmarks/ptc_eval.py`` uses to fit its fold models.
 """
@@ -37,10 +43,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from admiralty.config import Config  # noqa: E402
-from admiralty.model import TECHNIQUES  # noqa: E402
+from admiralty.model import TECHNIQUES, Article  # noqa: E402
 from admiralty.nlp import techniques as tq  # noqa: E402
 from admiralty.nlp import techniques_features as tf  # noqa: E402
 from admiralty.nlp.techniques_model import TechniqueModel, sentence_aggregates  # noqa: E402
+from admiralty.pipeline import ARTICLE_STAGES, Pipeline  # noqa: E402
 from admiralty.resources import Resources  # noqa: E402
 
 DEFAULT_SEED = 20200911
@@ -107,6 +114,94 @@ def parse_all(res: Resources, texts: list[str], cache: Path | None = None) -> li
     return docs
 
 
+# The production stages that produce ``Article.claims`` and ``Article.claim_vectors`` (the
+# technique stage reads both): the pipeline up to and including the embed stage.
+CLAIM_STAGES = tuple(s for s in ARTICLE_STAGES[: ARTICLE_STAGES.index("admiralty.nlp.embed:embed_claims") + 1])
+
+
+@dataclass(frozen=True)
+class ClaimVectors:
+    """What the pipeline gave one article before the technique stage: claim spans and vectors."""
+
+    spans: np.ndarray  # (n_claims, 2) int64 character offsets, in claim order
+    vectors: np.ndarray  # (n_claims, 384) float32, rows in claim order
+
+
+def _no_claims() -> ClaimVectors:
+    return ClaimVectors(np.zeros((0, 2), dtype=np.int64), np.zeros((0, tf.CLAIM_DIM), dtype=np.float32))
+
+
+def _from_article(item: Any) -> ClaimVectors:
+    if isinstance(item, Article) and item.claims and item.claim_vectors is not None:
+        spans = np.array([(c.start, c.end) for c in item.claims], dtype=np.int64)
+        return ClaimVectors(spans, np.asarray(item.claim_vectors, dtype=np.float32))
+    return _no_claims()
+
+
+def claim_vectors(
+    res: Resources,
+    articles: list[PtcArticle],
+    cache: Path | None = None,
+    docs: list[Any] | None = None,
+    log: bool = False,
+) -> list[ClaimVectors]:
+    """Claim spans and vectors of every article, produced exactly as in production: the
+    pipeline's own stages up to ``embed`` (language, parse, entities, attribution, claims, embed)
+    on each article text. Without ``docs`` the real ``Pipeline`` runs (parse included); with
+    ``docs`` (fresh parses of the same texts, not ones restored from a cache, which lose
+    attributes) the stages after the parse run on them, batch by batch as the runner does.
+    Slow (about 2 s per article on shared cores): ``cache`` keeps the result between runs."""
+    import hashlib
+
+    key = hashlib.sha256("\0".join(a.text for a in articles).encode("utf-8")).hexdigest()[:16]
+    if cache is not None and cache.exists():
+        with cache.open("rb") as fh:
+            stored_key, rows = pickle.load(fh)
+        if stored_key == key:
+            return [
+                ClaimVectors(np.asarray(s, dtype=np.int64).reshape(-1, 2), np.asarray(v, dtype=np.float32))
+                for s, v in rows
+            ]
+    pipe = Pipeline(res, CLAIM_STAGES)
+    inputs = [Article.new(locator=f"ptc:{a.id}", text=a.text) for a in articles]
+    t0 = time.perf_counter()
+    out: list[ClaimVectors] = []
+    if docs is None:
+        for k, item in enumerate(pipe.run(inputs)):
+            out.append(_from_article(item))
+            if log and (k + 1) % 25 == 0:
+                print(f"  claims + vectors: {k + 1} articles, {time.perf_counter() - t0:.0f}s", file=sys.stderr)
+    else:
+        size = int(res.config["pipeline.batch_size"])
+        parse_at = next(i for i, st in enumerate(pipe.stages) if st.name == "parse")
+        before, after = pipe.stages[:parse_at], pipe.stages[parse_at + 1 :]
+        for b in range(0, len(inputs), size):
+            batch: list[Any] = list(inputs[b : b + size])
+            batch_docs = docs[b : b + size]
+            for st in before:
+                batch = [st.func(a, None, res) if a.status == "analysed" else a for a in batch]  # type: ignore[misc]
+            for st in after:
+                live = [a for a in batch if a.status == "analysed"]
+                if st.ahead is not None and live:
+                    st.ahead(live, res)
+                batch = [
+                    st.func(a, d, res) if a.status == "analysed" else a  # type: ignore[misc]
+                    for a, d in zip(batch, batch_docs, strict=True)
+                ]
+            out.extend(_from_article(a) for a in batch)
+    if cache is not None:
+        with cache.open("wb") as fh:
+            pickle.dump((key, [(c.spans, c.vectors) for c in out]), fh)
+    return out
+
+
+def claim_arg(p: Prepared) -> tuple[np.ndarray, np.ndarray] | None:
+    """What ``techniques.detect`` takes as ``claims`` for a prepared article."""
+    if p.claims is None or len(p.claims.spans) == 0:
+        return None
+    return p.claims.spans, p.claims.vectors
+
+
 @dataclass
 class Prepared:
     """One article featurised for training: tokens, labels, spans."""
@@ -120,6 +215,7 @@ class Prepared:
     y: np.ndarray  # 1 where a token overlaps a gold span
     gold_tokens: list[tuple[int, int, str]]  # gold spans as token ranges
     counts: Any
+    claims: ClaimVectors | None = None  # the pipeline's claims and vectors (``claim_vectors``)
 
 
 def token_range(doc: Any, start: int, end: int) -> tuple[int, int] | None:
@@ -129,10 +225,12 @@ def token_range(doc: Any, start: int, end: int) -> tuple[int, int] | None:
     return span.start, span.end
 
 
-def prepare(articles: list[PtcArticle], docs: list[Any], res: Resources) -> list[Prepared]:
+def prepare(
+    articles: list[PtcArticle], docs: list[Any], res: Resources, claims: list[ClaimVectors] | None = None
+) -> list[Prepared]:
     settings = tq.Settings.from_config(res.config)
     out = []
-    for art, doc in zip(articles, docs, strict=True):
+    for n, (art, doc) in enumerate(zip(articles, docs, strict=True)):
         hits = tq.evidence_hits(doc, res, settings)
         X = tf.hash_rows(tf.token_feature_strings(doc, hits), tf.TOKEN_HASH_BITS)
         D = tf.dense(doc)
@@ -150,7 +248,8 @@ def prepare(articles: list[PtcArticle], docs: list[Any], res: Resources) -> list
         for i, tok in enumerate(doc):
             if tok.is_space:
                 y[i] = 0
-        out.append(Prepared(art, doc, hits, X, D, sent_ids, y, gold_tokens, tf.ngram_counts(doc)))
+        cv = claims[n] if claims is not None else None
+        out.append(Prepared(art, doc, hits, X, D, sent_ids, y, gold_tokens, tf.ngram_counts(doc), cv))
     return out
 
 
@@ -166,27 +265,112 @@ def _fit_tagger(items: list[Prepared], seed: int) -> tuple[np.ndarray, float]:
     return clf.coef_[0].astype(np.float32), float(clf.intercept_[0])
 
 
-def _sentences(p: Prepared) -> tuple[list[tuple[int, int]], list[list[str]], np.ndarray]:
-    """Sentence token ranges, their feature strings, and labels (1 = overlaps a gold span)."""
+def _sentences(p: Prepared) -> tuple[list[tuple[int, int]], list[list[str]], np.ndarray, np.ndarray]:
+    """Sentence token ranges, their feature strings, pooled claim vectors, and labels
+    (1 = overlaps a gold span)."""
     ranges = tq.sentence_ranges(p.doc)
-    rows = [tf.sentence_feature_strings(p.doc, s, e, p.hits) for s, e in ranges]
+    rows = [tf.sentence_feature_strings(p.doc, s, e, p.hits, k, len(ranges)) for k, (s, e) in enumerate(ranges)]
+    cv = p.claims
+    C = tf.sentence_claim_features(p.doc, ranges, cv.spans if cv else None, cv.vectors if cv else None)
     labels = np.array([int(p.y[s:e].any()) for s, e in ranges], dtype=np.int8)
-    return ranges, rows, labels
+    return ranges, rows, C, labels
 
 
-def _fit_sentence(rows: list[list[str]], aggs: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
-    """The sentence head: hashed sentence features + tagger aggregates -> (weights, agg weights, bias)."""
+def _fit_sentence(
+    rows: list[list[str]], aggs: np.ndarray, claims: np.ndarray, labels: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """The sentence head: hashed sentence features + tagger aggregates + pooled claim vectors
+    -> (weights, agg weights, claim weights, bias)."""
     from sklearn.linear_model import LogisticRegression
 
     S = tf.hash_rows(rows, tf.SENT_HASH_BITS)
-    Zs = sparse.hstack([S, sparse.csr_matrix(aggs)]).tocsr()
+    Zs = sparse.hstack([S, sparse.csr_matrix(aggs), sparse.csr_matrix(claims)]).tocsr()
     sent = LogisticRegression(C=SENT_C, max_iter=1000, solver="liblinear").fit(Zs, labels)
-    nh = S.shape[1]
-    return sent.coef_[0][:nh].astype(np.float32), sent.coef_[0][nh:].astype(np.float32), float(sent.intercept_[0])
+    nh, na = S.shape[1], aggs.shape[1]
+    coef = sent.coef_[0]
+    return (
+        coef[:nh].astype(np.float32),
+        coef[nh : nh + na].astype(np.float32),
+        coef[nh + na :].astype(np.float64),
+        float(sent.intercept_[0]),
+    )
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))))
+
+
+SPAN_GRID = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45)  # stacked-tagger thresholds tried by ``tune``
+SENT_GRID = (0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65)  # sentence-head thresholds tried
+GAP_GRID = (0, 1, 2)  # max_gap values tried
+MIN_TOKENS_GRID = (1, 2)  # min_span_tokens values tried
+
+
+def merge(spans: Any) -> list[tuple[int, int]]:
+    """Overlapping spans merged into one (as the SemEval SI scorer does)."""
+    out: list[list[int]] = []
+    for s, e in sorted(spans):
+        if e <= s:
+            continue
+        if out and s < out[-1][1]:
+            out[-1][1] = max(out[-1][1], e)
+        else:
+            out.append([s, e])
+    return [(s, e) for s, e in out]
+
+
+def overlap_sums(pred: list[tuple[int, int]], gold: list[tuple[int, int]]) -> tuple[float, float]:
+    """SemEval partial-overlap credit of merged spans: (sum of |s & t| / |s|, sum of |s & t| / |t|)."""
+    if not pred or not gold:
+        return 0.0, 0.0
+    P = np.asarray(pred, dtype=np.float64)
+    G = np.asarray(gold, dtype=np.float64)
+    inter = np.minimum(P[:, None, 1], G[None, :, 1]) - np.maximum(P[:, None, 0], G[None, :, 0])
+    inter = np.clip(inter, 0.0, None)
+    return float((inter / (P[:, 1] - P[:, 0])[:, None]).sum()), float((inter / (G[:, 1] - G[:, 0])[None, :]).sum())
+
+
+def tune(
+    items: list[Prepared], stacked: list[np.ndarray], sprob: list[np.ndarray], reporting: frozenset[str]
+) -> tuple[float, float, int, int]:
+    """Span threshold, sentence threshold, max_gap and min_span_tokens that give the best SI F1
+    on ``items`` from their out-of-fold probabilities (decoded by the stage's own
+    ``candidate_ranges``), so no threshold is ever chosen on the articles it is scored on."""
+    import itertools
+
+    # per article: spans of every (span threshold, gap, min tokens), of every sentence threshold
+    tallies: dict[tuple[float, float, int, int], list[float]] = {}
+    for p, st, sp in zip(items, stacked, sprob, strict=True):
+        doc = p.doc
+        gold = merge((s, e) for s, e, _ in p.article.spans)
+        sents = tq.sentence_ranges(doc)
+        tok_spans: dict[tuple[float, int, int], list[tuple[int, int]]] = {}
+        for th, gap in itertools.product(SPAN_GRID, GAP_GRID):
+            runs = tq.decode(doc, st, th, gap)
+            for m in MIN_TOKENS_GRID:
+                tok_spans[(th, gap, m)] = [
+                    (doc[a].idx, doc[b - 1].idx + len(doc[b - 1])) for a, b in runs if b - a >= m
+                ]
+        clause = [tq.clause_core(doc, s, e, reporting) for s, e in sents]
+        clause_chars = [(doc[a].idx, doc[b - 1].idx + len(doc[b - 1])) for a, b in clause]
+        for sth in SENT_GRID:
+            sent_spans = [c for c, q in zip(clause_chars, sp, strict=True) if q >= sth]
+            for (th, gap, m), toks in tok_spans.items():
+                pred = merge(toks + sent_spans)
+                pn, rn = overlap_sums(pred, gold)
+                t = tallies.setdefault((th, sth, gap, m), [0.0, 0.0, 0.0, 0.0])
+                t[0] += pn
+                t[1] += len(pred)
+                t[2] += rn
+                t[3] += len(gold)
+
+    def f1(t: list[float]) -> float:
+        p = t[0] / t[1] if t[1] else 0.0
+        r = t[2] / t[3] if t[3] else 0.0
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    best = max(sorted(tallies), key=lambda k: (round(f1(tallies[k]), 6), -k[2], -k[3]))
+    return best
 
 
 def fit(items: list[Prepared], seed: int = DEFAULT_SEED, log: bool = False) -> TechniqueModel:
@@ -206,32 +390,47 @@ def fit(items: list[Prepared], seed: int = DEFAULT_SEED, log: bool = False) -> T
                 oof[i] = _sigmoid(np.asarray(p.X @ wk + bk, dtype=np.float64))
     sent_data = []
     for p, prob in zip(items, oof, strict=True):
-        ranges, r, lab = _sentences(p)
-        sent_data.append((ranges, r, sentence_aggregates(prob, ranges), lab))
+        ranges, r, C, lab = _sentences(p)
+        sent_data.append((ranges, r, sentence_aggregates(prob, ranges), C, lab))
 
-    def stack(sel: list[int]) -> tuple[list[list[str]], np.ndarray, np.ndarray]:
+    def stack(sel: list[int]) -> tuple[list[list[str]], np.ndarray, np.ndarray, np.ndarray]:
         rows = [row for i in sel for row in sent_data[i][1]]
         aggs = np.vstack([sent_data[i][2] for i in sel])
-        return rows, aggs, np.concatenate([sent_data[i][3] for i in sel])
+        claims = np.vstack([sent_data[i][3] for i in sel])
+        return rows, aggs, claims, np.concatenate([sent_data[i][4] for i in sel])
 
-    sent_w, sent_agg, sent_b = _fit_sentence(*stack(list(range(len(items)))))
+    sent_w, sent_agg, sent_claim, sent_b = _fit_sentence(*stack(list(range(len(items)))))
     # out-of-fold sentence probabilities, then the stacked tagger on both out-of-fold outputs
-    F_rows, F_y = [], []
+    F_rows: list[np.ndarray] = [np.zeros(0)] * len(items)
+    s_oof: list[np.ndarray] = [np.zeros(0)] * len(items)
     for k in range(INNER_FOLDS):
         rest = [i for i, f in enumerate(inner) if f != k]
-        sw, sa, sb = _fit_sentence(*stack(rest))
+        sw, sa, sc, sb = _fit_sentence(*stack(rest))
         for i, p in enumerate(items):
             if inner[i] != k:
                 continue
-            ranges, r, a, _ = sent_data[i]
+            ranges, r, a, c, _ = sent_data[i]
             S = tf.hash_rows(r, tf.SENT_HASH_BITS)
-            sprob = _sigmoid(np.asarray(S @ sw + a @ sa + sb, dtype=np.float64)) if r else np.zeros(0)
-            F_rows.append(tf.stack_features(p.doc, oof[i], ranges, sprob))
-            F_y.append(p.y)
-    st = LogisticRegression(C=STACK_C, max_iter=2000).fit(np.vstack(F_rows), np.concatenate(F_y))
+            sprob = _sigmoid(np.asarray(S @ sw + a @ sa + c @ sc + sb, dtype=np.float64)) if r else np.zeros(0)
+            s_oof[i] = sprob
+            F_rows[i] = tf.stack_features(p.doc, oof[i], ranges, sprob)
+    st = LogisticRegression(C=STACK_C, max_iter=2000).fit(np.vstack(F_rows), np.concatenate([p.y for p in items]))
     st_w, st_b = st.coef_[0].astype(np.float64), float(st.intercept_[0])
+    # the stacked tagger's own out-of-fold probabilities, on which the thresholds are tuned
+    st_oof: list[np.ndarray] = [np.zeros(0)] * len(items)
+    for k in range(INNER_FOLDS):
+        rest = [i for i, f in enumerate(inner) if f != k]
+        stk = LogisticRegression(C=STACK_C, max_iter=2000).fit(
+            np.vstack([F_rows[i] for i in rest]), np.concatenate([items[i].y for i in rest])
+        )
+        for i in range(len(items)):
+            if inner[i] == k:
+                st_oof[i] = stk.predict_proba(F_rows[i])[:, 1]
+    config = Config.default()
+    reporting = frozenset(Resources(config).lexicon(tq.REPORTING)) if config["techniques.clause_cut"] else frozenset()
+    tuned = tune(items, st_oof, s_oof, reporting)
     if log:
-        print(f"  tagger + sentence head: {time.perf_counter() - t0:.0f}s", file=sys.stderr)
+        print(f"  tagger + sentence head + stack: {time.perf_counter() - t0:.0f}s; tuned {tuned}", file=sys.stderr)
     # span classifier on gold spans
     rows, dense_rows, ys = [], [], []
     for p in items:
@@ -253,6 +452,7 @@ def fit(items: list[Prepared], seed: int = DEFAULT_SEED, log: bool = False) -> T
     return TechniqueModel(
         si_w=w, si_b=b, sent_w=sent_w, sent_agg=sent_agg, sent_b=sent_b,
         tc_w=W[:nt], tc_dense=W[nt:], tc_b=B, classes=TECHNIQUES, st_w=st_w, st_b=st_b,
+        sent_claim=sent_claim, tuned=tuned,
     )
 
 
@@ -261,17 +461,26 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
     ap.add_argument("--out", type=Path, default=ROOT / "src" / "admiralty" / "models" / tq.MODEL_FILE)
     ap.add_argument("--cache", type=Path, default=None, help="pickle of parsed docs (speeds re-runs)")
+    ap.add_argument("--claims-cache", type=Path, default=None, help="pickle of the pipeline's claim vectors")
     args = ap.parse_args(argv)
     res = Resources(Config.default())
     articles = load_ptc()
     t0 = time.perf_counter()
+    claims = claim_vectors(res, articles, args.claims_cache, log=True)
     docs = parse_all(res, [a.text for a in articles], args.cache)
-    print(f"parsed {len(docs)} articles in {time.perf_counter() - t0:.0f}s", file=sys.stderr)
-    items = prepare(articles, docs, res)
+    print(f"claims and parse of {len(docs)} articles in {time.perf_counter() - t0:.0f}s", file=sys.stderr)
+    items = prepare(articles, docs, res, claims)
     model = fit(items, args.seed, log=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     model.save(args.out)
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB)", file=sys.stderr)
+    assert model.tuned is not None
+    span_th, sent_th, gap, min_tokens = model.tuned
+    print(
+        f"tuned on inner out-of-fold outputs ([techniques] config): span_threshold = {span_th}, "
+        f"sentence_threshold = {sent_th}, max_gap = {gap}, min_span_tokens = {min_tokens}",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -10,7 +10,9 @@ Two sources of evidence, combined:
   combines both (span identification), a span classifier names the technique (technique
   classification). All are linear heads over hashed spaCy features, the parse's own
   ``doc.tensor`` and each other's outputs, so the stage costs a few milliseconds per article on
-  top of the parse. Lexicon and repetition hits are features of the heads.
+  top of the parse. Lexicon and repetition hits are features of the heads. The sentence head also
+  reads the meaning of the sentence: the MiniLM vectors the ``embed`` stage computed for the
+  claims inside it (``Article.claim_vectors``, mean- and max-pooled), so no text is encoded twice.
 * **The parse** shapes sentence-level spans: when a sentence is a report ("X said that ..."), the
   span is the reported clause, not the "X said" frame (``lexicons/techniques_reporting_verbs.txt``).
 
@@ -41,12 +43,15 @@ if TYPE_CHECKING:
     from ..model import Article
     from ..resources import Resources
 
-VERSION = "techniques.combined/2"
-BY_MODEL = "techniques.model/2"
+VERSION = "techniques.combined/3"
+BY_MODEL = "techniques.model/3"
 BY_LEXICON = "techniques.lexicon/2"
 REPORTING = "techniques_reporting_verbs"
 _MAX_CUES = 3  # word-list / repetition entries named in one record's evidence
 MODEL_FILE = "techniques.npz"
+MINILM_RUNTIMES = frozenset({"onnx", "torch"})  # encoders whose vectors the sentence head knows
+# An article's claims for the sentence head: (character spans n x 2, vectors n x 384), or None.
+ClaimInput = tuple[np.ndarray, np.ndarray] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +75,7 @@ class Settings:
     sentence_threshold: float
     sentence_classes: frozenset[str]
     max_gap: int
+    min_span_tokens: int
     repeat_min_count: int
     repeat_min_single: int
     lexicon_confidence: float
@@ -86,6 +92,7 @@ class Settings:
             sentence_threshold=float(config["techniques.sentence_threshold"]),
             sentence_classes=frozenset(str(x) for x in config["techniques.sentence_classes"]),
             max_gap=int(config["techniques.max_gap"]),
+            min_span_tokens=int(config["techniques.min_span_tokens"]),
             repeat_min_count=int(config["techniques.repeat_min_count"]),
             repeat_min_single=int(config["techniques.repeat_min_single"]),
             lexicon_confidence=float(config["techniques.lexicon_confidence"]),
@@ -216,24 +223,22 @@ def sentence_ranges(doc: Doc) -> list[tuple[int, int]]:
     return out
 
 
-def model_spans(
-    doc: Doc, hits: Sequence[tf.Hit], model: TechniqueModel, settings: Settings, res: Resources
-) -> list[Found]:
-    """Spans from the learned heads: runs of the stacked tagger and sentence (or reported-clause)
-    spans of the sentence head, each then classified."""
-    if len(doc) == 0:
-        return []
-    hit_list = list(hits)
-    X = tf.hash_rows(tf.token_feature_strings(doc, hit_list), tf.TOKEN_HASH_BITS)
-    proba = model.token_proba(X)
-    sents = sentence_ranges(doc)
-    S = tf.hash_rows([tf.sentence_feature_strings(doc, s, e, hit_list) for s, e in sents], tf.SENT_HASH_BITS)
-    sprob = model.sentence_proba(S, sentence_aggregates(proba, sents))
-    stacked = model.stacked_proba(tf.stack_features(doc, proba, sents, sprob))
-    reporting = frozenset(res.lexicon(REPORTING)) if settings.clause_cut else frozenset()
-    # (token range, span probability, restricted to sentence-level classes?, evidence)
+def candidate_ranges(
+    doc: Doc,
+    stacked: np.ndarray,
+    sents: list[tuple[int, int]],
+    sprob: np.ndarray,
+    settings: Settings,
+    reporting: frozenset[str],
+) -> list[tuple[int, int, float, bool, str]]:
+    """The spans before classification, as (token start, token end, span probability, whole
+    sentence?, evidence): runs of the stacked tagger's probabilities, and every sentence (or its
+    reported clause) whose sentence-head probability reaches the threshold. Training tunes the
+    thresholds with this same function (``training/train_techniques.tune``)."""
     ranges: list[tuple[int, int, float, bool, str]] = []
     for s, e in decode(doc, stacked, settings.span_threshold, settings.max_gap):
+        if e - s < settings.min_span_tokens:
+            continue
         q = float(stacked[s:e].mean())
         ranges.append((s, e, q, False, f"token tagger p={q:.2f}"))
     for (s, e), q in zip(sents, sprob, strict=True):
@@ -242,6 +247,35 @@ def model_spans(
         a, b = clause_core(doc, s, e, reporting)
         why = f"sentence head p={q:.2f}" + (", reported clause only" if (a, b) != (s, e) else "")
         ranges.append((a, b, float(q), True, why))
+    return ranges
+
+
+def model_spans(
+    doc: Doc,
+    hits: Sequence[tf.Hit],
+    model: TechniqueModel,
+    settings: Settings,
+    res: Resources,
+    claims: ClaimInput = None,
+) -> list[Found]:
+    """Spans from the learned heads: runs of the stacked tagger and sentence (or reported-clause)
+    spans of the sentence head, each then classified. ``claims`` are the article's claim spans
+    (character offsets, n x 2) and their vectors (n x 384), pooled per sentence for the
+    sentence head."""
+    if len(doc) == 0:
+        return []
+    hit_list = list(hits)
+    X = tf.hash_rows(tf.token_feature_strings(doc, hit_list), tf.TOKEN_HASH_BITS)
+    proba = model.token_proba(X)
+    sents = sentence_ranges(doc)
+    rows = [tf.sentence_feature_strings(doc, s, e, hit_list, k, len(sents)) for k, (s, e) in enumerate(sents)]
+    S = tf.hash_rows(rows, tf.SENT_HASH_BITS)
+    spans, vectors = claims if claims is not None else (None, None)
+    C = tf.sentence_claim_features(doc, sents, spans, vectors)
+    sprob = model.sentence_proba(S, sentence_aggregates(proba, sents), C)
+    stacked = model.stacked_proba(tf.stack_features(doc, proba, sents, sprob))
+    reporting = frozenset(res.lexicon(REPORTING)) if settings.clause_cut else frozenset()
+    ranges = candidate_ranges(doc, stacked, sents, sprob, settings, reporting)
     if not ranges:
         return []
     D = tf.dense(doc)
@@ -277,11 +311,13 @@ def detect(
     res: Resources,
     settings: Settings | None = None,
     model: TechniqueModel | None = None,
+    claims: ClaimInput = None,
 ) -> list[Found]:
     """Technique spans of one parsed text, sorted by offset (what the stage emits).
 
     ``settings`` default to the config; ``model`` to the packaged heads (the benchmark passes
-    its fold models here)."""
+    its fold models here); ``claims`` the article's (claim spans, claim vectors), see
+    :func:`claim_input` (without them every sentence counts as claim-less)."""
     settings = settings or Settings.from_config(res.config)
     if settings.mode == "off" or len(doc) == 0:
         return []
@@ -289,7 +325,7 @@ def detect(
     if settings.mode == "lexicon":
         found = lexicon_spans(doc, hits, settings)
     else:
-        found = model_spans(doc, hits, model or load_model(res), settings, res)
+        found = model_spans(doc, hits, model or load_model(res), settings, res, claims)
         extra = [
             f
             for f in lexicon_spans(doc, hits, settings)
@@ -301,14 +337,28 @@ def detect(
     return found
 
 
-@stage("techniques", VERSION, requires=("doc",), assigns=("techniques",))
+def claim_input(article: Article, res: Resources) -> ClaimInput:
+    """The article's claim spans and MiniLM vectors for the sentence head, or ``None`` when the
+    vectors are missing, do not match the claims, or come from another encoder (the hashing
+    encoder of ``--rules-only``): the head was trained on the MiniLM vectors only."""
+    vectors = article.claim_vectors
+    if not article.claims or vectors is None or str(res.config["models.embedder_runtime"]) not in MINILM_RUNTIMES:
+        return None
+    vectors = np.asarray(vectors, dtype=np.float32)
+    if vectors.ndim != 2 or vectors.shape != (len(article.claims), tf.CLAIM_DIM):
+        return None
+    spans = np.array([(c.start, c.end) for c in article.claims], dtype=np.int64)
+    return spans, vectors
+
+
+@stage("techniques", VERSION, requires=("doc", "claims", "claim_vectors"), assigns=("techniques",))
 def find_techniques(article: Article, doc: Doc | None, res: Resources) -> Article:
     """persuasion technique spans (14 SemEval-2020 classes): word lists + learned heads on PTC"""
     if doc is None:
         return article
     text = article.text
     out = []
-    for f in detect(doc, res):
+    for f in detect(doc, res, claims=claim_input(article, res)):
         if not (0 <= f.start < f.end <= len(text)) or f.technique not in TECHNIQUES:
             continue  # one odd span never costs the article
         out.append(

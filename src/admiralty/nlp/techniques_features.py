@@ -11,7 +11,9 @@ model sees exactly the same features when it is trained and when it runs.
   dependency, neighbours, bigrams, quote state, lexicon and repetition hits, sentence cues -- plus
   the 96 dense values of spaCy's own ``doc.tensor`` (free: the parse computed them already).
 * **Sentence features** (sentence head): the sentence's lemmas, bigrams, parts of speech, lexicon
-  hits and punctuation cues, plus (in ``techniques_model``) the token tagger's probabilities.
+  hits and punctuation cues, plus (in ``techniques_model``) the token tagger's probabilities, and
+  the pooled vectors of the claims inside the sentence (``sentence_claim_features``: the embed
+  stage's MiniLM vectors, so the sentence's meaning costs no second encoder pass).
 * **Stacked token features** (second-stage tagger): the first tagger's probability and its means
   over windows of 1, 3 and 7 tokens, the sentence head's probability for the token's sentence and
   its neighbours, sentence and article summaries, position in the sentence, punctuation, quotes.
@@ -266,13 +268,13 @@ def token_feature_strings(doc: Doc, hits: list[Hit]) -> list[list[str]]:
     hit_starts = sorted((h.start, h.source) for h in hits)
     for k, (s0, e0) in enumerate(v.sents):
         length = sum(1 for i in range(s0, e0) if not v.is_space[i])
-        text = doc[s0:e0].text
+        sent_text = v.text[s0:e0]  # (token texts: doc[s0:e0].text rebuilds the string, slowly)
         sf = [f"slen={min(length // 5, 10)}", f"sidx={min(k, 5)}"]
-        if "!" in text:
+        if any("!" in t for t in sent_text):
             sf.append("s!")
-        if "?" in text:
+        if any("?" in t for t in sent_text):
             sf.append("s?")
-        if any(c in _QUOTES for c in text):
+        if any(c in _QUOTES for t in sent_text for c in t):
             sf.append("s\"")
         srcs = sorted({src for st, src in hit_starts if s0 <= st < e0})
         sf.extend(f"slex={s}" for s in srcs)
@@ -320,47 +322,49 @@ def token_feature_strings(doc: Doc, hits: list[Hit]) -> list[list[str]]:
     return out
 
 
-def span_feature_strings(doc: Doc, start: int, end: int, hits: list[Hit], counts: Counter[str]) -> list[str]:
+def span_feature_strings(
+    doc: Doc, start: int, end: int, hits: list[Hit], counts: Counter[tuple[str, ...]]
+) -> list[str]:
     """The hashed-feature strings of tokens ``[start, end)`` (technique classification)."""
-    span = doc[start:end]
-    toks = [t for t in span if not t.is_space]
+    v = token_view(doc)
+    lower, lemma, pos, text = v.lower, v.lemma, v.pos, v.text
+    toks = [i for i in range(start, end) if not v.is_space[i]]
     n = len(toks)
     f = ["bias", f"len={min(n, 8) if n < 8 else 8 + min(n // 8, 6)}"]
-    for t in toks:
-        f.append(f"in:l={t.lemma_.lower()}")
-        f.append(f"in:p={t.pos_}")
+    for i in toks:
+        f.append(f"in:l={lemma[i]}")
+        f.append(f"in:p={pos[i]}")
     for a, b in itertools.pairwise(toks):
-        f.append(f"in:b={a.lower_}|{b.lower_}")
+        f.append(f"in:b={lower[a]}|{lower[b]}")
     if toks:
-        f.append(f"first={toks[0].lower_}")
-        f.append(f"last={toks[-1].lower_}")
-        f.append(f"sh={_shape(toks[0])}")
-        if all(t.text.isupper() for t in toks if t.is_alpha):
+        f.append(f"first={lower[toks[0]]}")
+        f.append(f"last={lower[toks[-1]]}")
+        f.append(f"sh={_shape_text(text[toks[0]])}")
+        if all(text[i].isupper() for i in toks if text[i].isalpha()):
             f.append("allcaps")
+    n_doc = len(lower)
     for k in range(1, 4):
         if start - k >= 0:
-            f.append(f"ctx-{k}={doc[start - k].lower_}")
-            f.append(f"ctx-:l={doc[start - k].lemma_.lower()}")
-        if end + k - 1 < len(doc):
-            f.append(f"ctx+{k}={doc[end + k - 1].lower_}")
-            f.append(f"ctx+:l={doc[end + k - 1].lemma_.lower()}")
-    sent = doc[start].sent
-    s_len = sent.end - sent.start
-    cover = n / max(1, s_len)
+            f.append(f"ctx-{k}={lower[start - k]}")
+            f.append(f"ctx-:l={lemma[start - k]}")
+        if end + k - 1 < n_doc:
+            f.append(f"ctx+{k}={lower[end + k - 1]}")
+            f.append(f"ctx+:l={lemma[end + k - 1]}")
+    s0, e0 = v.sents[int(v.sent_id[start])]
+    cover = n / max(1, e0 - s0)
     f.append(f"cover={int(cover * 4)}")
-    if start == sent.start:
+    if start == s0:
         f.append("sent_start")
-    if end >= sent.end - 1:
+    if end >= e0 - 1:
         f.append("sent_end")
-    stext = sent.text
-    if "!" in stext:
+    sent_text = text[s0:e0]
+    if any("!" in t for t in sent_text):
         f.append("s!")
-    if "?" in stext:
+    if any("?" in t for t in sent_text):
         f.append("s?")
-    if start > 0 and doc[start - 1].text in _QUOTES:
+    if start > 0 and text[start - 1] in _QUOTES:
         f.append("quoted")
-    key = " ".join(t.lower_ for t in toks)
-    c = counts.get(key, 0)
+    c = counts.get(tuple(lower[i] for i in toks), 0)
     f.append(f"rep={min(c, 4)}")
     for h in hits:
         if h.start < end and h.end > start:
@@ -370,33 +374,80 @@ def span_feature_strings(doc: Doc, start: int, end: int, hits: list[Hit], counts
     return f
 
 
-def sentence_feature_strings(doc: Doc, start: int, end: int, hits: list[Hit]) -> list[str]:
-    """The hashed-feature strings of one sentence, tokens ``[start, end)`` (sentence head)."""
-    toks = [t for t in doc[start:end] if not t.is_space]
-    words = [t for t in toks if not t.is_punct]
+def sentence_feature_strings(
+    doc: Doc, start: int, end: int, hits: list[Hit], index: int = -1, count: int = 0
+) -> list[str]:
+    """The hashed-feature strings of one sentence, tokens ``[start, end)`` (sentence head);
+    ``index`` is its number in the article (of ``count`` sentences; the first is the headline in
+    PTC and in most ingested articles), which gives position features when known."""
+    v = token_view(doc)
+    lower, lemma, pos, text = v.lower, v.lemma, v.pos, v.text
+    toks = [i for i in range(start, end) if not v.is_space[i]]
+    words = [i for i in toks if not v.is_punct[i]]
     f = ["bias", f"slen={min(len(words) // 4, 12)}"]
-    f.extend(f"sl={t.lemma_.lower()}" for t in toks)
-    f.extend(f"sb={a.lower_}|{b.lower_}" for a, b in itertools.pairwise(words))
-    f.extend(f"sp={t.pos_}" for t in toks)
+    if index >= 0:
+        f.append(f"sidx={min(index, 5)}")
+        f.append(f"spos={int(5 * index / max(1, count))}")
+    f.extend(f"sl={lemma[i]}" for i in toks)
+    f.extend(f"sb={lower[a]}|{lower[b]}" for a, b in itertools.pairwise(words))
+    f.extend(f"sp={pos[i]}" for i in toks)
     f.extend(f"hit:{h.source}" for h in hits if start <= h.start < end)
-    text = doc[start:end].text
-    if "?" in text:
+    sent_text = text[start:end]
+    if any("?" in t for t in sent_text):
         f.append("q")
-    if "!" in text:
+    if any("!" in t for t in sent_text):
         f.append("!")
-    if any(c in _QUOTES for c in text):
+    if any(c in _QUOTES for t in sent_text for c in t):
         f.append("quote")
     return f
 
 
-def ngram_counts(doc: Doc) -> Counter[str]:
-    """How often each lower-cased n-gram (1-4 words) occurs in the doc."""
+CLAIM_SCALE = 4.0  # claim vectors are unit length (entries ~0.05): scaled to weigh like binary features
+SENT_CLAIM_DIM = 2 * CLAIM_DIM + 2  # width of ``sentence_claim_features`` rows
+
+
+def sentence_claim_features(
+    doc: Doc, sents: list[tuple[int, int]], spans: np.ndarray | None, vectors: np.ndarray | None
+) -> np.ndarray:
+    """Per sentence (token range): the mean and the max of the vectors of the claims inside it
+    (the pipeline's own ``Article.claim_vectors``; a claim belongs to the sentence holding its
+    middle character), a no-claim flag and log(1 + number of claims). A sentence without claims,
+    or an article without vectors, gets zeros and the flag. ``spans`` are the claims' character
+    offsets (n x 2), ``vectors`` their rows (n x ``CLAIM_DIM``)."""
+    out = np.zeros((len(sents), SENT_CLAIM_DIM), dtype=np.float32)
+    out[:, -2] = 1.0
+    if (
+        not sents
+        or spans is None
+        or vectors is None
+        or len(spans) == 0
+        or np.ndim(vectors) != 2
+        or vectors.shape[0] != len(spans)
+        or vectors.shape[1] != CLAIM_DIM
+    ):
+        return out
+    starts = np.array([doc[s].idx for s, _ in sents], dtype=np.int64)
+    ends = np.array([doc[e - 1].idx + len(doc[e - 1]) for _, e in sents], dtype=np.int64)
+    mid = (np.asarray(spans[:, 0], dtype=np.int64) + np.asarray(spans[:, 1], dtype=np.int64)) // 2
+    k = np.searchsorted(starts, mid, side="right") - 1
+    ok = (k >= 0) & (mid < ends[np.clip(k, 0, None)])
+    vecs = np.asarray(vectors, dtype=np.float32) * CLAIM_SCALE
+    for j in np.unique(k[ok]):
+        rows = vecs[ok & (k == j)]
+        out[j, :CLAIM_DIM] = rows.mean(axis=0)
+        out[j, CLAIM_DIM : 2 * CLAIM_DIM] = rows.max(axis=0)
+        out[j, -2] = 0.0
+        out[j, -1] = np.log1p(len(rows))
+    return out
+
+
+def ngram_counts(doc: Doc) -> Counter[tuple[str, ...]]:
+    """How often each lower-cased n-gram (1-4 words, as a tuple of words) occurs in the doc."""
     v = token_view(doc)
     words = [w for w, sp in zip(v.lower, v.is_space, strict=True) if not sp]
-    counts: Counter[str] = Counter()
+    counts: Counter[tuple[str, ...]] = Counter()
     for n in range(1, _MAX_NGRAM + 1):
-        for i in range(len(words) - n + 1):
-            counts[" ".join(words[i : i + n])] += 1
+        counts.update(zip(*(words[k:] for k in range(n)), strict=False))  # shorter tails end the zip
     return counts
 
 
@@ -444,6 +495,23 @@ def _window_mean(p: np.ndarray, w: int) -> np.ndarray:
     return np.asarray((c[b] - c[a]) / (b - a))
 
 
+def range_stats(proba: np.ndarray, ranges: list[tuple[int, int]]) -> tuple[np.ndarray, ...]:
+    """Per token range (non-empty, inside ``proba``): max, mean, share above 0.3 and above 0.5
+    of ``proba``, and the length, computed for all ranges at once (no loop per sentence)."""
+    k = len(ranges)
+    if k == 0:
+        return tuple(np.zeros(0) for _ in range(5))
+    r = np.asarray(ranges, dtype=np.int64).reshape(-1, 2)
+    s, e = r[:, 0], r[:, 1]
+    lens = np.maximum(1, e - s)
+    padded = np.append(np.asarray(proba, dtype=np.float64), 0.0)  # reduceat needs index < size
+    top = np.maximum.reduceat(padded, r.ravel())[::2]
+    c = np.concatenate([[0.0], np.cumsum(proba, dtype=np.float64)])
+    c3 = np.concatenate([[0], np.cumsum(proba > 0.3)])
+    c5 = np.concatenate([[0], np.cumsum(proba > 0.5)])
+    return top, (c[e] - c[s]) / lens, (c3[e] - c3[s]) / lens, (c5[e] - c5[s]) / lens, (e - s).astype(np.float64)
+
+
 def stack_features(
     doc: Doc, proba: np.ndarray, sents: list[tuple[int, int]], sprob: np.ndarray
 ) -> np.ndarray:
@@ -455,15 +523,21 @@ def stack_features(
     v = token_view(doc)
     art_sent = float(sprob.mean()) if len(sprob) else 0.3
     sv, smax, smean, rel, slen, prev, nxt, first = (np.zeros(n) for _ in range(8))
-    for k, ((s, e), q) in enumerate(zip(sents, sprob, strict=True)):
-        sv[s:e] = q
-        smax[s:e] = proba[s:e].max()
-        smean[s:e] = proba[s:e].mean()
-        rel[s:e] = (np.arange(s, e) - s) / max(1, e - s)
-        slen[s:e] = np.log1p(e - s)
-        prev[s:e] = sprob[k - 1] if k > 0 else art_sent
-        nxt[s:e] = sprob[k + 1] if k + 1 < len(sprob) else art_sent
-        first[s:e] = k == 0
+    if sents:
+        top, mean, _, _, length = range_stats(proba, sents)
+        r = np.asarray(sents, dtype=np.int64).reshape(-1, 2)
+        lens = r[:, 1] - r[:, 0]
+        k_of = np.repeat(np.arange(len(sents)), lens)  # the sentence of each covered token
+        pos = np.arange(int(lens.sum())) - np.repeat(np.cumsum(lens) - lens, lens) + r[k_of, 0]
+        q = np.asarray(sprob, dtype=np.float64)
+        sv[pos] = q[k_of]
+        smax[pos] = top[k_of]
+        smean[pos] = mean[k_of]
+        rel[pos] = (pos - r[k_of, 0]) / np.maximum(1, lens[k_of])
+        slen[pos] = np.log1p(length[k_of])
+        prev[pos] = np.concatenate([[art_sent], q[:-1]])[k_of]
+        nxt[pos] = np.concatenate([q[1:], [art_sent]])[k_of]
+        first[pos] = k_of == 0
     cols = [
         _logit(proba), _logit(_window_mean(proba, 1)), _logit(_window_mean(proba, 3)),
         _logit(_window_mean(proba, 7)), _logit(sv), _logit(smax), _logit(smean), rel, slen,

@@ -4,7 +4,9 @@
   propaganda span?" -- over hashed token features (``techniques_features.token_feature_strings``).
   Runs of tokens above a threshold become short spans (loaded words, labels, slogans).
 * **Sentence head**: logistic regression -- "does this sentence carry a technique?" -- over hashed
-  sentence features and five aggregates of the tagger's probabilities in the sentence. A sentence
+  sentence features, five aggregates of the tagger's probabilities in the sentence, and the
+  mean and max of the MiniLM vectors of the claims inside the sentence (the pipeline's
+  ``Article.claim_vectors``; ``techniques_features.sentence_claim_features``). A sentence
   above its threshold becomes one span: most PTC techniques other than the lexical ones (doubt,
   causal oversimplification, appeal to authority, black-and-white, whataboutism ...) cover most of
   their sentence.
@@ -47,17 +49,23 @@ def sentence_aggregates(proba: np.ndarray, ranges: list[tuple[int, int]]) -> np.
     """Per sentence (token range): max, mean, share above 0.3 and 0.5 of the tagger's
     probabilities, and log length."""
     out = np.zeros((len(ranges), AGGREGATES), dtype=np.float32)
-    for k, (s, e) in enumerate(ranges):
-        q = proba[s:e]
-        if len(q) == 0:
-            continue
-        out[k] = (q.max(), q.mean(), (q > 0.3).mean(), (q > 0.5).mean(), np.log1p(e - s))
+    if not ranges:
+        return out
+    from .techniques_features import range_stats
+
+    top, mean, over3, over5, length = range_stats(proba, ranges)
+    out[:] = np.stack([top, mean, over3, over5, np.log1p(length)], axis=1)
+    out[length == 0] = 0.0
     return out
+
+
+def _tuned(a: np.ndarray) -> tuple[float, float, int, int]:
+    return float(a[0]), float(a[1]), int(a[2]), int(a[3])
 
 
 @dataclass(frozen=True)
 class TechniqueModel:
-    """Weights of the three heads (see the module docstring)."""
+    """Weights of the four heads (see the module docstring)."""
 
     si_w: np.ndarray  # (2**TOKEN_HASH_BITS,)
     si_b: float
@@ -70,16 +78,24 @@ class TechniqueModel:
     classes: tuple[str, ...]
     st_w: np.ndarray  # (STACK_DIM,)
     st_b: float
+    sent_claim: np.ndarray | None = None  # (SENT_CLAIM_DIM,): pooled claim vectors of the sentence
+    # (span threshold, sentence threshold, max_gap, min_span_tokens) that training chose on its
+    # own out-of-fold outputs; the benchmark applies them to fold models, the stage reads the config.
+    tuned: tuple[float, float, int, int] | None = None
 
     def token_proba(self, X: csr_matrix) -> np.ndarray:
         """P(token inside a propaganda span)."""
         return _sigmoid(np.asarray(X @ self.si_w + self.si_b, dtype=np.float64))
 
-    def sentence_proba(self, X: csr_matrix, A: np.ndarray) -> np.ndarray:
-        """P(sentence carries a technique), from sentence features and tagger aggregates."""
+    def sentence_proba(self, X: csr_matrix, A: np.ndarray, C: np.ndarray | None = None) -> np.ndarray:
+        """P(sentence carries a technique), from sentence features, tagger aggregates and the
+        sentence's pooled claim vectors (``techniques_features.sentence_claim_features``)."""
         if X.shape[0] == 0:
             return np.zeros(0)
-        return _sigmoid(np.asarray(X @ self.sent_w + A @ self.sent_agg + self.sent_b, dtype=np.float64))
+        z = np.asarray(X @ self.sent_w + A @ self.sent_agg + self.sent_b, dtype=np.float64)
+        if self.sent_claim is not None and C is not None:
+            z = z + C @ self.sent_claim
+        return _sigmoid(z)
 
     def stacked_proba(self, F: np.ndarray) -> np.ndarray:
         """P(token inside a propaganda span), second stage, from ``stack_features`` rows."""
@@ -110,6 +126,8 @@ class TechniqueModel:
             classes=np.array(self.classes, dtype="U64"),
             st_w=self.st_w.astype(np.float32),
             st_b=np.array([self.st_b], dtype=np.float32),
+            **({} if self.sent_claim is None else {"sent_claim": self.sent_claim.astype(np.float32)}),
+            **({} if self.tuned is None else {"tuned": np.array(self.tuned, dtype=np.float64)}),
         )
 
     @classmethod
@@ -127,4 +145,6 @@ class TechniqueModel:
                 classes=tuple(str(c) for c in z["classes"]),
                 st_w=z["st_w"].astype(np.float64),
                 st_b=float(z["st_b"][0]),
+                sent_claim=z["sent_claim"].astype(np.float64) if "sent_claim" in z else None,
+                tuned=_tuned(z["tuned"]) if "tuned" in z else None,
             )
