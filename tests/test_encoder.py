@@ -87,3 +87,11 @@ def test_rules_only_runs_without_the_encoder(tmp_path: Path) -> None:
     assert "word-hashing-384" in names and "checkworthiness-lexical" in names
     assert not any("onnx" in n or "MiniLM" in n or n.startswith("techniques") for n in names), names
     assert CliRunner().invoke(main, ["validate", str(out)]).exit_code == 0
+
+
+def test_sleeping_threads_give_the_same_vectors(resources: Resources) -> None:
+    quiet = Resources(resources.config.with_overrides(["models.spin=false"]))
+    session = quiet.embedder.session
+    assert session.get_session_options().get_session_config_entry("session.intra_op.allow_spinning") == "0"
+    texts = ["Officials said the port would reopen on Monday.", "The minister denied the report."]
+    assert np.allclose(quiet.embed(texts), resources.embed(texts), atol=1e-6)

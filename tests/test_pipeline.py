@@ -108,9 +108,8 @@ def test_a_failing_batch_step_costs_no_article(resources) -> None:  # type: igno
 
 
 def test_claims_are_embedded_once_per_batch(resources) -> None:  # type: ignore[no-untyped-def]
-    from admiralty.resources import Resources
-
     from admiralty.config import RULES_ONLY
+    from admiralty.resources import Resources
 
     hashing = Resources(resources.config.with_overrides(RULES_ONLY))  # the word-hashing encoder
     hashing.__dict__["nlp"] = resources.nlp

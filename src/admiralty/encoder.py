@@ -134,7 +134,9 @@ class OnnxEncoder:
     batch_size: int
 
     @classmethod
-    def load(cls, path: Path, tokenizer_file: Path, *, threads: int, max_tokens: int, batch_size: int) -> OnnxEncoder:
+    def load(
+        cls, path: Path, tokenizer_file: Path, *, threads: int, max_tokens: int, batch_size: int, spin: bool = True
+    ) -> OnnxEncoder:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -142,6 +144,8 @@ class OnnxEncoder:
         if threads > 0:
             options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+        # Idle worker threads spin (fastest on a free machine) or sleep (better when it is busy).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "1" if spin else "0")
         options.log_severity_level = 3
         session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         tokenizer = Tokenizer.from_file(str(tokenizer_file))

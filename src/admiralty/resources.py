@@ -129,6 +129,7 @@ class Resources:
             path,
             source / "tokenizer.json",
             threads=threads,
+            spin=bool(self.config["models.spin"]),
             max_tokens=int(self.config["models.max_tokens"]),
             batch_size=batch,
         )
