@@ -89,9 +89,11 @@ def test_rules_only_runs_without_the_encoder(tmp_path: Path) -> None:
     assert CliRunner().invoke(main, ["validate", str(out)]).exit_code == 0
 
 
-def test_sleeping_threads_give_the_same_vectors(resources: Resources) -> None:
-    quiet = Resources(resources.config.with_overrides(["models.spin=false"]))
-    session = quiet.embedder.session
-    assert session.get_session_options().get_session_config_entry("session.intra_op.allow_spinning") == "0"
+def test_spinning_threads_give_the_same_vectors(resources: Resources) -> None:
+    def spinning(res: Resources) -> str:
+        return res.embedder.session.get_session_options().get_session_config_entry("session.intra_op.allow_spinning")
+
+    spin = Resources(resources.config.with_overrides(["models.spin=true"]))
+    assert (spinning(resources), spinning(spin)) == ("0", "1")  # the default sleeps
     texts = ["Officials said the port would reopen on Monday.", "The minister denied the report."]
-    assert np.allclose(quiet.embed(texts), resources.embed(texts), atol=1e-6)
+    assert np.allclose(spin.embed(texts), resources.embed(texts), atol=1e-6)

@@ -135,7 +135,7 @@ class OnnxEncoder:
 
     @classmethod
     def load(
-        cls, path: Path, tokenizer_file: Path, *, threads: int, max_tokens: int, batch_size: int, spin: bool = True
+        cls, path: Path, tokenizer_file: Path, *, threads: int, max_tokens: int, batch_size: int, spin: bool = False
     ) -> OnnxEncoder:
         import onnxruntime as ort
         from tokenizers import Tokenizer
