@@ -38,7 +38,7 @@ import random
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -137,19 +137,29 @@ def _candidates(text: str, excluded: Sequence[tuple[int, int]]) -> list[tuple[in
     return cands
 
 
-def draw(data: Path, n: int, seed: int = SEED) -> list[dict[str, Any]]:
-    """The seeded sample: articles shuffled, one sentence of 5-70 words drawn from each, never
-    one overlapping a check-worthiness label."""
+def _shuffled_articles(
+    data: Path, rng: random.Random, skip: frozenset[str] | set[str] = frozenset()
+) -> Iterator[tuple[str, str, list[tuple[int, int]]]]:
+    """(path, text, candidate sentences) of the pool's articles in ``rng``'s shuffled order,
+    without the ``skip`` paths; candidates never overlap a check-worthiness label."""
     excluded = _checkworthiness_spans()
-    rng = random.Random(seed)
     paths = pool(data)
     order = list(range(len(paths)))
     rng.shuffle(order)
-    out: list[dict[str, Any]] = []
     for k in order:
         path = paths[k]
+        if path in skip:
+            continue
         text, _ = article_text(data, path)
-        cands = _candidates(text, excluded.get(path, []))
+        yield path, text, _candidates(text, excluded.get(path, []))
+
+
+def draw(data: Path, n: int, seed: int = SEED) -> list[dict[str, Any]]:
+    """The seeded sample: articles shuffled, one sentence of 5-70 words drawn from each, never
+    one overlapping a check-worthiness label."""
+    rng = random.Random(seed)
+    out: list[dict[str, Any]] = []
+    for path, text, cands in _shuffled_articles(data, rng):
         if not cands:
             continue
         s, e = rng.choice(cands)
@@ -187,18 +197,9 @@ def draw_heldout(data: Path, n: int, seed: int = HELDOUT_SEED, stratified: int =
     5, 8, ...) is drawn among the article's sentences that hold a figure, a date or a relative
     time (``has_figure``); an article with none is passed over for that item."""
     taken = {row["path"] for row in draw(data, DEV_DRAWN)}
-    excluded = _checkworthiness_spans()
     rng = random.Random(seed)
-    paths = pool(data)
-    order = list(range(len(paths)))
-    rng.shuffle(order)
     out: list[dict[str, Any]] = []
-    for k in order:
-        path = paths[k]
-        if path in taken:
-            continue
-        text, _ = article_text(data, path)
-        cands = _candidates(text, excluded.get(path, []))
+    for path, text, cands in _shuffled_articles(data, rng, skip=taken):
         stratum = "figures" if len(out) % stratified == stratified - 1 else "random"
         if stratum == "figures":
             cands = [(s, e) for s, e in cands if has_figure(text[s:e])]
