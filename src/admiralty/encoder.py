@@ -169,8 +169,9 @@ class OnnxEncoder:
         return vectors, layers
 
     def _run(self, texts: list[str], names: tuple[str, ...]) -> list[np.ndarray]:
-        if not texts:
-            return [np.zeros((0, DIMS), dtype=np.float32) for _ in names]
+        if not texts:  # the widths the graph declares (384 for the vectors, 7 * 384 for the layers)
+            shapes = {o.name: o.shape[1:] for o in self.session.get_outputs()}
+            return [np.zeros((0, int(np.prod(shapes[n]))), dtype=np.float32) for n in names]
         out: list[np.ndarray] | None = None  # widths come from the graph (384 for MiniLM)
         encodings = self.tokenizer.encode_batch(texts)
         lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(encodings))

@@ -30,6 +30,18 @@ MODEL_DIR = PACKAGE_DIR / "models"
 log = logging.getLogger(__name__)
 
 
+def _kept_or_encoded(
+    texts: list[str], kept: dict[str, np.ndarray], encode: Callable[[list[str]], np.ndarray]
+) -> np.ndarray:
+    """One row per text: the rows kept from the batch pass, the others encoded now, each
+    distinct text once."""
+    missing = [t for t in dict.fromkeys(texts) if t not in kept]
+    if len(missing) == len(texts):  # nothing kept, nothing repeated (or no texts)
+        return encode(texts)
+    fresh = dict(zip(missing, encode(missing), strict=True)) if missing else {}
+    return np.stack([kept[t] if t in kept else fresh[t] for t in texts])
+
+
 def read_word_list(path: Path) -> tuple[str, ...]:
     """Lines of a word-list file, without blanks and ``#`` comments, in file order."""
     words = []
@@ -196,29 +208,17 @@ class Resources:
     def embed(self, texts: list[str]) -> np.ndarray:
         """L2-normalised float32 sentence vectors, one row per text (384-d for MiniLM). A text
         repeated in ``texts``, or embedded ahead by :meth:`embed_ahead`, is encoded only once."""
-        texts = list(texts)
-        ahead = self._ahead
-        missing = [t for t in dict.fromkeys(texts) if t not in ahead]
-        if not texts or len(missing) == len(texts):
-            return self.embedder.encode(texts)
-        fresh = dict(zip(missing, self.embedder.encode(missing), strict=True)) if missing else {}
-        return np.stack([ahead[t] if t in ahead else fresh[t] for t in texts])
+        return _kept_or_encoded(list(texts), self._ahead, self.embedder.encode)
 
     def embed_features(self, texts: list[str]) -> np.ndarray:
         """The encoder's per-layer mean hidden states, one flattened float32 row per text
         (``(layers + 1) * 384`` for MiniLM), from the same pass as :meth:`embed`: the rows of a
         batch embedded ahead are kept, so reading them costs no second encoder pass. Raises
         ``ModelError`` with an encoder that has no layers (``embedder_runtime = "hashing"``)."""
-        texts = list(texts)
         encoder = self.embedder
         if not hasattr(encoder, "encode_with_layers"):
             raise ModelError("the configured encoder has no hidden layers to read (embedder_runtime = 'hashing')")
-        ahead = self._ahead_layers
-        missing = [t for t in dict.fromkeys(texts) if t not in ahead]
-        fresh = dict(zip(missing, encoder.encode_with_layers(missing)[1], strict=True)) if missing else {}
-        if not texts:
-            return encoder.encode_with_layers([])[1]
-        return np.stack([ahead[t] if t in ahead else fresh[t] for t in texts])
+        return _kept_or_encoded(list(texts), self._ahead_layers, lambda some: encoder.encode_with_layers(some)[1])
 
     def embed_ahead(self, texts: Iterable[str]) -> None:
         """Encode a whole batch's texts in one length-sorted pass (each distinct text once) and

@@ -45,6 +45,7 @@ from ..model import Claim, Cue, record_id
 from ..pipeline import replace, stage
 from . import quantities as quantities_mod
 from . import times as times_mod
+from .tokens import token_view
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -112,23 +113,14 @@ def _per_doc(doc: Doc, key: str, build: Callable[[Doc], list[Any]]) -> list[Any]
 
 
 def _build_lows(doc: Doc) -> list[str]:
-    from spacy.attrs import LOWER
-
-    strings, names = doc.vocab.strings, {}
-    lows = []
-    for key in doc.to_array(LOWER).tolist():
-        if key not in names:
-            names[key] = strings[key].replace("\u2019", "'")
-        lows.append(names[key])
+    lows = [w.replace("\u2019", "'") for w in token_view(doc).lower]
     return [*lows, ""]  # one past the end, so every table has len(doc) + 1 entries
 
 
 def _build_word_counts(doc: Doc) -> list[int]:
-    from spacy.attrs import IS_PUNCT, IS_SPACE
-
-    flags = doc.to_array([IS_PUNCT, IS_SPACE])
-    words = (flags.sum(axis=1) == 0) if len(doc) else np.zeros(0, dtype=bool)
-    return [0, *np.cumsum(words).tolist()]
+    view = token_view(doc)
+    words = [not (p or sp) for p, sp in zip(view.is_punct, view.is_space, strict=True)]
+    return [0, *np.cumsum(words, dtype=np.int64).tolist()]
 
 
 def _lows(doc: Doc) -> list[str]:
