@@ -125,3 +125,33 @@ def test_claims_are_embedded_once_per_batch(resources) -> None:  # type: ignore[
     alone = [Pipeline(hashing).analyse_batch([item])[0] for item in items]
     for a, b in zip(out, alone, strict=True):
         assert (a.claim_vectors == b.claim_vectors).all()  # type: ignore[union-attr]
+
+
+def test_overlapped_batches_give_the_same_records(resources) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    from admiralty.resources import Resources
+
+    texts = [f"Officials said on Monday that {n} ships were waiting off {n} ports, sources say." for n in range(5)]
+    items = [Article.new(locator=str(i), text=t) for i, t in enumerate(texts)]
+    items.insert(2, Failure("broken", "ingest", "binary data"))
+    runs = {}
+    for overlap in ("true", "false"):
+        res = Resources(resources.config.with_overrides(["pipeline.batch_size=2", f"pipeline.overlap={overlap}"]))
+        res.__dict__["nlp"], res.__dict__["embedder"] = resources.nlp, resources.embedder
+        threads: set[str] = set()
+        ahead = res.embed_ahead
+        res.embed_ahead = lambda texts, ahead=ahead: (threads.add(threading.current_thread().name), ahead(texts))[1]
+        runs[overlap] = list(Pipeline(res).run(items)), threads
+    assert runs["true"][0] == runs["false"][0]
+    assert all(a.claim_vectors.shape[0] == len(a.claims) for a in runs["true"][0] if isinstance(a, Article))
+    assert {n.split("_")[0] for n in runs["true"][1]} == {"admiralty-ahead"}  # the encoder ran beside the parse
+    assert runs["false"][1] == {threading.main_thread().name}
+
+
+def test_a_failing_batch_step_in_the_thread_costs_no_article(resources) -> None:  # type: ignore[no-untyped-def]
+    stages = ("admiralty.nlp.language:detect_language", "parse", "tests.test_pipeline:careful")
+    items = [Article.new(locator=str(i), text=f"Minister {i} said the port would reopen.") for i in range(3)]
+    assert [a.status for a in Pipeline(resources, stages).run(items)] == ["analysed"] * 3  # type: ignore[union-attr]
+    with pytest.raises(RuntimeError, match="batch step broke"):
+        list(Pipeline(resources, stages, fail_fast=True).run(items))

@@ -28,6 +28,8 @@ from .errors import AdmiraltyError, PipelineError, StageError
 from .model import Article, Failure, StageInfo
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from spacy.tokens import Doc
 
     from .resources import Resources
@@ -205,6 +207,8 @@ class Pipeline:
         workers = int(self.resources.config["pipeline.workers"])
         if workers > 1:
             results = self._in_processes(batches, workers)
+        elif self.resources.config["pipeline.overlap"]:
+            results = self._overlapped(batches)
         else:
             results = (self.analyse_batch(batch) for batch in batches)
         for result in results:
@@ -218,30 +222,83 @@ class Pipeline:
     def analyse_batch(self, batch: list[Article | Failure]) -> list[Article | Failure]:
         """The per-article stages over one batch: stages before the parse, one ``nlp.pipe`` over
         the batch, then the stages after it, each over the whole batch before the next."""
-        parse_at = next(i for i, st in enumerate(self.stages) if st is PARSE_STAGE)
-        before, after = self.stages[:parse_at], self.stages[parse_at + 1 :]
+        work = self._start(batch)
+        self._continue(work, len(self.stages))
+        return work.state
 
+    def _overlapped(self, batches: Iterator[list[Article | Failure]]) -> Iterator[list[Article | Failure]]:
+        """Two batches in flight: the first batch step after the parse (the encoder) runs in a
+        thread on batch k while this thread parses batch k + 1, then finishes batch k while the
+        thread encodes k + 1. The encoder releases the GIL, so the two share the cores; every
+        result is what :meth:`analyse_batch` gives (the batch step changes when work is done,
+        never what it computes)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        split = next((k for k, st in enumerate(self.stages) if st.ahead is not None and k > self._parse_at), None)
+        if split is None:
+            yield from (self.analyse_batch(batch) for batch in batches)
+            return
+        waiting: tuple[_Work, Future[None]] | None = None
+        with ThreadPoolExecutor(1, thread_name_prefix="admiralty-ahead") as pool:
+            for batch in batches:
+                work = self._start(batch)
+                self._continue(work, split)
+                step = pool.submit(self._ahead, work, self.stages[split])
+                if waiting is not None:
+                    yield self._finish(*waiting)
+                waiting = work, step
+            if waiting is not None:
+                yield self._finish(*waiting)
+
+    def _finish(self, work: _Work, step: Future[None]) -> list[Article | Failure]:
+        """The rest of a batch once its batch step (run in the thread) is done."""
+        step.result()  # _ahead records no failure: it raises only under fail_fast
+        work.ahead_done = True
+        self._continue(work, len(self.stages))
+        return work.state
+
+    # -- internals ------------------------------------------------------------------------
+
+    @property
+    def _parse_at(self) -> int:
+        return next(i for i, st in enumerate(self.stages) if st is PARSE_STAGE)
+
+    def _start(self, batch: list[Article | Failure]) -> _Work:
+        """The stages before the parse, then the parse of every article still being analysed."""
+        parse_at = self._parse_at
         state: list[Article | Failure] = []
         for item in batch:
-            state.append(item if isinstance(item, Failure) else self._apply(item, None, before))
-
+            state.append(item if isinstance(item, Failure) else self._apply(item, None, self.stages[:parse_at]))
         to_parse = [i for i, a in enumerate(state) if isinstance(a, Article) and a.status == "analysed"]
         parsed = dict(zip(to_parse, self._parse([typing_cast_article(state[i]) for i in to_parse]), strict=True))
         for i, doc in parsed.items():
             if isinstance(doc, Failure):
                 state[i] = doc
         docs = {i: doc for i, doc in parsed.items() if not isinstance(doc, Failure)}
-        for st in after:
-            live = [i for i in docs if isinstance(state[i], Article) and state[i].status == "analysed"]
-            if st.ahead is not None and live:
-                try:
-                    st.ahead([typing_cast_article(state[i]) for i in live], self.resources)
-                except Exception:
-                    if self.fail_fast:
-                        raise  # otherwise each article's own call below does the work, and fails alone
-            for i in live:
-                state[i] = self._apply(typing_cast_article(state[i]), docs[i], (st,))
-        return state
+        return _Work(state, docs, parse_at + 1)
+
+    def _continue(self, work: _Work, stop: int) -> None:
+        """Apply the stages ``work.next`` .. ``stop - 1``, each over the whole batch (its batch
+        step first, unless the thread already ran it)."""
+        for k in range(work.next, stop):
+            st = self.stages[k]
+            if st.ahead is not None and not (work.ahead_done and k == work.next):
+                self._ahead(work, st)
+            for i in work.live():
+                work.state[i] = self._apply(typing_cast_article(work.state[i]), work.docs[i], (st,))
+            work.next, work.ahead_done = k + 1, False
+
+    def _ahead(self, work: _Work, st: Stage) -> None:
+        """A stage's batch step over the live articles; a failure costs nothing (each article's
+        own call then does the work) unless ``fail_fast``."""
+        live = work.live()
+        if st.ahead is None or not live:
+            return
+        try:
+            st.ahead([typing_cast_article(work.state[i]) for i in live], self.resources)
+        except Exception:
+            if self.fail_fast:
+                raise
 
     # -- internals ------------------------------------------------------------------------
 
@@ -298,6 +355,20 @@ class Pipeline:
                 except Exception as exc:
                     out[i] = Failure(articles[i].input, "parse", _one_line(exc))
         return [d for d in out if d is not None]
+
+
+@dataclass
+class _Work:
+    """A batch part-way through the stages: its articles (or failures), the parsed docs by
+    position, the next stage to apply, and whether that stage's batch step already ran."""
+
+    state: list[Article | Failure]
+    docs: dict[int, Doc]
+    next: int
+    ahead_done: bool = False
+
+    def live(self) -> list[int]:
+        return [i for i in self.docs if isinstance(self.state[i], Article) and self.state[i].status == "analysed"]
 
 
 def _batches(items: Iterable[Article | Failure], size: int) -> Iterator[list[Article | Failure]]:

@@ -10,7 +10,8 @@ import hashlib
 import importlib.metadata
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections import ChainMap
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +32,7 @@ log = logging.getLogger(__name__)
 
 
 def _kept_or_encoded(
-    texts: list[str], kept: dict[str, np.ndarray], encode: Callable[[list[str]], np.ndarray]
+    texts: list[str], kept: Mapping[str, np.ndarray], encode: Callable[[list[str]], np.ndarray]
 ) -> np.ndarray:
     """One row per text: the rows kept from the batch pass, the others encoded now, each
     distinct text once."""
@@ -40,6 +41,11 @@ def _kept_or_encoded(
         return encode(texts)
     fresh = dict(zip(missing, encode(missing), strict=True)) if missing else {}
     return np.stack([kept[t] if t in kept else fresh[t] for t in texts])
+
+
+def _newest(kept: Mapping[str, np.ndarray]) -> Mapping[str, np.ndarray]:
+    """The most recent generation of rows kept by :meth:`Resources.embed_ahead`."""
+    return kept.maps[0] if isinstance(kept, ChainMap) else kept
 
 
 def read_word_list(path: Path) -> tuple[str, ...]:
@@ -77,8 +83,9 @@ class Resources:
         self._lock = threading.Lock()
         self._models: dict[str, ModelInfo] = {}
         self._cache: dict[str, Any] = {}
-        self._ahead: dict[str, np.ndarray] = {}  # vectors of the current batch, see embed_ahead
-        self._ahead_layers: dict[str, np.ndarray] = {}  # their per-layer means, see embed_features
+        # Vectors and per-layer means of the last two batches embedded ahead (see embed_ahead).
+        self._ahead: Mapping[str, np.ndarray] = {}
+        self._ahead_layers: Mapping[str, np.ndarray] = {}
 
     # -- spaCy ------------------------------------------------------------------------------
 
@@ -223,18 +230,21 @@ class Resources:
     def embed_ahead(self, texts: Iterable[str]) -> None:
         """Encode a whole batch's texts in one length-sorted pass (each distinct text once) and
         keep their vectors, and the per-layer means of the same pass (:meth:`embed_features`),
-        until the next call, for the per-article calls of :meth:`embed` that follow. Larger
-        batches of similar lengths waste less padding than one article's few sentences; the
-        vectors are the same either way (padding is masked)."""
-        self._ahead, self._ahead_layers = {}, {}  # one batch at a time: memory stays bounded
+        for the per-article calls of :meth:`embed` that follow. Larger batches of similar lengths
+        waste less padding than one article's few sentences; the vectors are the same either way
+        (padding is masked). The rows of the last two calls are kept, no more: the runner may
+        encode the next batch (in a thread) while the stages of this one still read its rows."""
         unique = list(dict.fromkeys(texts))
         encoder = self.embedder
+        layers: dict[str, np.ndarray] = {}
         if hasattr(encoder, "encode_with_layers"):
-            vectors, layers = encoder.encode_with_layers(unique)
-            self._ahead_layers = dict(zip(unique, layers, strict=True))
+            vectors, layer_rows = encoder.encode_with_layers(unique)
+            layers = dict(zip(unique, layer_rows, strict=True))
         else:
             vectors = encoder.encode(unique)
-        self._ahead = dict(zip(unique, vectors, strict=True))
+        # One assignment each: a reader sees the old or the new pair, both with the previous rows.
+        self._ahead = ChainMap(dict(zip(unique, vectors, strict=True)), _newest(self._ahead))
+        self._ahead_layers = ChainMap(layers, _newest(self._ahead_layers))
 
     # -- word lists and small files ---------------------------------------------------------
 
