@@ -149,11 +149,21 @@ def step_analyse(work: Path, corpus: str) -> None:
     print(f"analysed in {time.time() - t0:.0f} s", file=sys.stderr)
 
 
-def load_articles(work: Path) -> list[Any]:
+def load_articles(work: Path, vectors: bool = True) -> list[Any]:
+    """The stored articles, with their stored claim vectors when the current encoder made them
+    (then the links stage need not embed the claims again)."""
+    from admiralty.resources import Resources
     from admiralty.store import Store
 
+    encoder = Resources().encoder_id if vectors else None
     with Store(work / "store.db") as store:
-        return list(store.articles())
+        if vectors:
+            # One MiniLM, several ONNX builds over the sessions: the stored vectors of the one
+            # build that made them all serve (re-embedding 15,000 claims costs minutes).
+            made = {r[0] for r in store.db.execute("SELECT DISTINCT vectors_by FROM articles") if r[0]}
+            if encoder not in made and len(made) == 1:
+                encoder = made.pop()
+        return list(store.articles(encoder=encoder))
 
 
 def ratings_store(work: Path, ratings: Path) -> Path:

@@ -54,8 +54,10 @@ def test_polarity_near_misses(det: Any) -> None:
     assert det(a, C("Sanders did not win the Democratic primary in Oklahoma.", published="2016-05-01")) is None
     assert det(C("Sanders won the Democratic primary in Oklahoma in March.", times=("March",)),
                C("Sanders did not win the Democratic primary in Oklahoma in May.", times=("May",))) is None
-    # A report against its denial by another actor: the denial is a statement about the report.
-    assert det(a, C("The Clinton campaign denied that Sanders won the Democratic primary in Oklahoma.")) is None
+    # A report against its denial by another actor is no *same-statement* contradiction: it is
+    # the denial rule's (contradiction.rules/2), never the polarity rule's.
+    denied = det(a, C("The Clinton campaign denied that Sanders won the Democratic primary in Oklahoma."))
+    assert denied is not None and denied.rule == "contradiction.denial"
     # "not yet" / "no longer" are other times, "not only" is no negation.
     assert det(a, C("Sanders has not yet won the Democratic primary in Oklahoma.")) is None
     assert det(C("Sanders won not only the Democratic primary in Oklahoma."), a) is None

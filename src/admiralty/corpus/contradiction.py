@@ -16,12 +16,36 @@ proposition, word for word up to what the rule explains, and disagree on it:
   same unit, neither value a bound or an estimate ("at least", "about", "more than"), from
   articles published within ``contradiction_max_days_apart`` days of each other.
 
-Every rule also needs (the gate): both claims facts stated as certain (a hedge, an opinion, a
-prediction or a question asserts nothing that can be contradicted), neither conditional ("if",
-"unless", "whether"), the same time expressions, at least ``contradiction_min_content_words``
-content words (a short generic claim like "I don't know" is not a proposition about anything),
-a shared named entity (``contradiction_require_shared_entity``), and -- when both articles carry
-a date -- publication within ``contradiction_max_days_apart`` days (what is true changes).
+* ``contradiction.denial`` -- one claim puts a proposition under a denial or refutation frame and
+  the other claim, from another article, asserts that proposition ("Kremlin denies its forces killed
+  civilians in Bucha" / "Russian forces killed civilians in Bucha"). Real disagreement in news is
+  written as a report of disagreement, not as the same sentence negated. The frames
+  (``lexicons/denial_frames.txt``): a refutation verb ("X denied that P", "X rejects claims that
+  P", "vehemently denied P"); a falsity word joined to the proposition ("P is fake", "calls P a
+  provocation", "dismissed P as propaganda"); a prefix ("there is no truth in reports that P",
+  "contrary to claims that P"); and, when the claim is only the content of an attribution whose
+  cue is a refutation verb, the whole claim. The denied proposition runs to the next clause
+  boundary, report nouns ("allegations that", "claims of") dropped from its front; an anaphoric
+  object ("Moscow denies it") is no proposition. The other claim must be a certain, affirmed fact
+  carrying no frame or falsity word of its own, and must contain at least
+  ``contradiction_denial_min_coverage`` of the denied proposition's content words (at least
+  ``contradiction_denial_min_shared_words`` of them, its figures included) and at least
+  ``contradiction_denial_min_predicate_coverage`` of its words other than names (what is said of
+  Russia and Bucha: "killed", "civilians", "forces"), share a named entity, and be published
+  within ``contradiction_denial_max_days_apart`` days (a denial often comes days after the report
+  it denies). Words of ``lexicons/contradiction_synonyms.txt`` read as one for this rule only
+  (troops / forces / military, killed / murdered). A denied gerund takes the speaker as its agent
+  ("Russia denies killing civilians" needs Russia in the other claim). A claim whose sentence
+  puts it under a frame before its span ("disproves Russia's claim that" + the claim) is framed
+  too, and so never the asserting side.
+
+Every rule of rules/1 (polarity, antonym, quantity) also needs (the gate): both claims facts
+stated as certain (a hedge, an opinion, a prediction or a question asserts nothing that can be
+contradicted), neither conditional ("if", "unless", "whether"), the same time expressions, at
+least ``contradiction_min_content_words`` content words (a short generic claim like "I don't know"
+is not a proposition about anything), a shared named entity
+(``contradiction_require_shared_entity``), and -- when both articles carry a date -- publication
+within ``contradiction_max_days_apart`` days (what is true changes).
 
 Content words: lower-cased word forms with typographic quotes folded to ASCII, ``n't`` split off
 as ``not``, function words and auxiliaries dropped (``stance_function_words`` and
@@ -44,7 +68,7 @@ from typing import Any, Protocol
 
 from ..resources import Resources
 
-VERSION = "contradiction.rules/1"
+VERSION = "contradiction.rules/2"
 
 _FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"', "`": "'"})
 _TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+(?:[.,]\d+)*")
@@ -72,6 +96,31 @@ class Lexicons:
     lemmas: Mapping[str, str]
     antonyms: Mapping[str, frozenset[str]]
     estimates: tuple[tuple[str, ...], ...]  # phrases of a bound or an estimate ("at least", "about")
+    denial: DenialLexicon | None = None
+    synonyms: Mapping[str, str] | None = None  # stemmed form -> class, for the denial rule only
+
+
+@dataclass(frozen=True, slots=True)
+class DenialLexicon:
+    """``lexicons/denial_frames.txt`` by kind; phrases as word tuples."""
+
+    verbs: frozenset[tuple[str, ...]]
+    false: frozenset[tuple[str, ...]]
+    copulas: frozenset[str]
+    prefixes: frozenset[tuple[str, ...]]
+    report: frozenset[str]
+    adverbs: frozenset[str]
+    anaphors: frozenset[tuple[str, ...]]
+    stops: frozenset[tuple[str, ...]]
+
+    @property
+    def longest(self) -> int:
+        return max((len(p) for ps in (self.verbs, self.false, self.prefixes, self.stops) for p in ps), default=1)
+
+    @property
+    def firsts(self) -> frozenset[str]:
+        """First words of the cue phrases: a text with none of them has no frame (a fast test)."""
+        return frozenset(p[0] for ps in (self.verbs, self.false, self.prefixes) for p in ps if p)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +129,10 @@ class Settings:
     max_days_apart: float
     quantity_tolerance: float
     require_shared_entity: bool
+    denial_min_coverage: float = 1.0
+    denial_min_shared_words: int = 3
+    denial_max_days_apart: float = 0.0
+    denial_min_predicate_coverage: float = 1.0
 
     @classmethod
     def from_config(cls, res: Resources) -> Settings:
@@ -87,7 +140,11 @@ class Settings:
         return cls(int(c["links.contradiction_min_content_words"]),
                    float(c["links.contradiction_max_days_apart"]),
                    float(c["links.contradiction_quantity_tolerance"]),
-                   bool(c["links.contradiction_require_shared_entity"]))
+                   bool(c["links.contradiction_require_shared_entity"]),
+                   float(c["links.contradiction_denial_min_coverage"]),
+                   int(c["links.contradiction_denial_min_shared_words"]),
+                   float(c["links.contradiction_denial_max_days_apart"]),
+                   float(c["links.contradiction_denial_min_predicate_coverage"]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +181,23 @@ def lexicons(res: Resources) -> Lexicons:
                 pairs.setdefault(a, set()).add(b)
                 pairs.setdefault(b, set()).add(a)
         estimates = sorted({tuple(words(line.split("\t")[0])) for line in res.lexicon("quantities_bounds")} - {()})
-        return Lexicons(frozenset(stop), lemmas, {k: frozenset(v) for k, v in pairs.items()}, tuple(estimates))
+        kinds: dict[str, set[tuple[str, ...]]] = {}
+        for line in res.lexicon("denial_frames"):
+            kind, _, phrase = line.partition("\t")
+            if phrase.strip():
+                kinds.setdefault(kind.strip(), set()).add(tuple(words(phrase)))
+        one = {k: frozenset(p[0] for p in v if len(p) == 1) for k, v in kinds.items()}
+        denial = DenialLexicon(frozenset(kinds.get("verb", ())), frozenset(kinds.get("false", ())),
+                               one.get("copula", frozenset()), frozenset(kinds.get("prefix", ())),
+                               one.get("report", frozenset()), one.get("adverb", frozenset()),
+                               frozenset(kinds.get("anaphor", ())), frozenset(kinds.get("stop", ())))
+        synonyms: dict[str, str] = {}
+        for line in res.lexicon("contradiction_synonyms"):
+            form, _, cls = line.partition("|")
+            if form.strip() and cls.strip():
+                synonyms[_stem(form.strip().lower(), lemmas)] = cls.strip().lower()
+        return Lexicons(frozenset(stop), lemmas, {k: frozenset(v) for k, v in pairs.items()}, tuple(estimates),
+                        denial, synonyms)
 
     return res.cached("contradiction:lexicons", build)
 
@@ -206,7 +279,14 @@ def detect(a: ClaimLike, b: ClaimLike, lex: Lexicons, s: Settings) -> Finding | 
     """The first contradiction rule that fires on the pair, or None."""
     ra, rb = read(a.text, lex), read(b.text, lex)
     if gate(a, b, ra, rb, s) is not None:
-        return None
+        return denial(a, b, lex, s)
+    found = _same_statement(a, b, ra, rb, lex, s)
+    return found if found is not None else denial(a, b, lex, s)
+
+
+def _same_statement(a: ClaimLike, b: ClaimLike, ra: Reading, rb: Reading, lex: Lexicons,
+                    s: Settings) -> Finding | None:
+    """rules/1: the same statement said both ways (polarity, antonym, quantity)."""
     # Negated or not, not a count of negators: "never ... not me, not Bill, nobody" is one negation.
     same_polarity = (ra.negations > 0) == (rb.negations > 0)
     if ra.content == rb.content and ra.numbers == rb.numbers and not same_polarity:
@@ -259,3 +339,276 @@ def _has_phrase(toks: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
 def _short(text: str, limit: int = 90) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " ..."
+
+
+# -- denial frames (contradiction.denial) ----------------------------------------------------------
+
+_SPAN = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+(?:[.,]\d+)*")
+_BOUNDARY = re.compile(r"[;:(\u2014\u2013]|\s-\s|\s--\s")
+_BLOCKERS = frozenset({"not", "never", "refuse", "refused", "refuses", "declined", "declines", "failed", "fails",
+                       "did", "does", "won't", "wouldn't", "cannot", "can't", "didn't", "doesn't"})
+_DETERMINERS = frozenset({"a", "an", "another", "just", "all", "pure", "complete", "total", "simply", "more",
+                          "the", "latest", "new", "absolute", "utter", "outright", "blatant", "obvious"})
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """A proposition under a denial: ``kind`` verb / false / prefix / attribution, the cue as
+    written, the text before the cue in its clause (the speaker, often) and the denied text."""
+
+    kind: str
+    cue: str
+    speaker: str
+    content: str
+
+
+def _spans(text: str) -> list[tuple[str, int, int]]:
+    folded = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text.translate(_FOLD))
+    return [(m.group(), m.start(), m.end()) for m in _SPAN.finditer(folded)]
+
+
+def _match_at(toks: list[tuple[str, int, int]], k: int, phrases: frozenset[tuple[str, ...]],
+              longest: int) -> int:
+    """Length of the longest phrase of ``phrases`` starting at token ``k`` (0 when none)."""
+    for n in range(min(longest, len(toks) - k), 0, -1):
+        if tuple(w for w, _, _ in toks[k : k + n]) in phrases:
+            return n
+    return 0
+
+
+def _clause_bounds(text: str, toks: list[tuple[str, int, int]], stops: frozenset[tuple[str, ...]],
+                   k: int, longest: int) -> tuple[int, int]:
+    """Token range ``[lo, hi)`` of the clause around token ``k``: boundaries are ``;`` ``:``
+    dashes, an opening bracket, and (after ``k`` only) a stop word ("as", "while", "but")."""
+    lo = k
+    while lo > 0 and not _BOUNDARY.search(text[toks[lo - 1][2] : toks[lo][1]]):
+        lo -= 1
+    hi = k + 1
+    while hi < len(toks):
+        if _BOUNDARY.search(text[toks[hi - 1][2] : toks[hi][1]]) or _match_at(toks, hi, stops, longest):
+            break
+        hi += 1
+    return lo, hi
+
+
+def _strip_report(toks: list[tuple[str, int, int]], lo: int, hi: int, d: DenialLexicon) -> int:
+    """Drop report nouns and their modifiers from the front of ``toks[lo:hi]`` ("Ukrainian
+    allegations that", "claims by separatists that"): the index where the proposition starts."""
+    k = lo
+    while k < hi and toks[k][0] in d.report:
+        k += 1
+    # "Ukrainian allegations its forces ...": a modifier or two before a report noun.
+    for j in range(k, min(k + 3, hi)):
+        if toks[j][0] in d.report and toks[j][0] not in _DETERMINERS and toks[j][0] not in ("that", "of", "about"):
+            k = j + 1
+            while k < hi and toks[k][0] in d.report:
+                k += 1
+            break
+    # "claims by pro-Russian separatists that they have encircled ...": the proposition after "that".
+    if k < hi and toks[k][0] == "by":
+        k = next((m + 1 for m in range(k + 1, min(k + 8, hi)) if toks[m][0] == "that"), hi)
+    return k
+
+
+def _blocked(toks: list[tuple[str, int, int]], k: int) -> bool:
+    """A negated or refused cue ("did not deny", "refused to deny") frames nothing."""
+    return any(w in _BLOCKERS for w, _, _ in toks[max(0, k - 3) : k])
+
+
+def _text(text: str, toks: list[tuple[str, int, int]], lo: int, hi: int) -> str:
+    return text[toks[lo][1] : toks[hi - 1][2]] if lo < hi else ""
+
+
+def frame(text: str, lex: Lexicons, cue: str = "") -> Frame | None:
+    """The denial frame of a claim, or None. ``cue``: the claim's attribution cue when it lies
+    outside the claim's span ("Russia denied" + the claim "its forces killed civilians")."""
+    d = lex.denial
+    if d is None:
+        return None
+    toks = _spans(text)
+    longest = d.longest
+    if not cue and not any(w in d.firsts for w, _, _ in toks):
+        return None
+    if cue:
+        ctoks = [w for w, _, _ in _spans(cue) if w not in d.adverbs]
+        if ctoks and any(tuple(ctoks[:n]) in d.verbs for n in range(1, len(ctoks) + 1)) and toks:
+            start = _strip_report(toks, 0, len(toks), d)
+            lo, hi = _clause_bounds(text, toks, d.stops, start, longest)
+            return Frame("attribution", cue, "", _text(text, toks, start, hi))
+    for k in range(len(toks)):
+        n = _match_at(toks, k, d.prefixes, longest)
+        if n:
+            lo, hi = _clause_bounds(text, toks, d.stops, k + n, longest) if k + n < len(toks) else (k, k)
+            start = _strip_report(toks, k + n, hi, d)
+            if start < hi and toks[start][0] not in _WH:
+                return Frame("prefix", _text(text, toks, k, k + n), _text(text, toks, lo, k),
+                             _text(text, toks, start, hi))
+        n = _match_at(toks, k, d.verbs, longest)
+        if n and not _blocked(toks, k):
+            lo, _ = _clause_bounds(text, toks, d.stops, k, longest)
+            j = k + n
+            while j < len(toks) and toks[j][0] in d.adverbs:
+                j += 1
+            if j >= len(toks) or _match_at(toks, j, d.stops, longest):
+                continue
+            _, hi = _clause_bounds(text, toks, d.stops, j, longest)
+            body = tuple(w for w, _, _ in toks[j:hi])
+            if body in d.anaphors:
+                continue
+            # "dismissed P as propaganda": the proposition ends before the copula.
+            for m in range(j + 1, hi):
+                if toks[m][0] in d.copulas and _false_after(toks, m + 1, hi, d, longest):
+                    hi = m
+                    break
+            start = _strip_report(toks, j, hi, d)
+            if start < hi and toks[start][0] not in _WH:
+                return Frame("verb", _text(text, toks, k, k + n), _text(text, toks, lo, k),
+                             _text(text, toks, start, hi))
+        n = _match_at(toks, k, d.false, longest)
+        if n and k > 0 and _ends_clause(text, toks, k + n, d, longest):
+            found = _false_frame(text, toks, k, n, d, longest)
+            if found is not None:
+                return found
+    return None
+
+
+def _false_after(toks: list[tuple[str, int, int]], k: int, hi: int, d: DenialLexicon, longest: int) -> bool:
+    while k < hi and toks[k][0] in _DETERMINERS:
+        k += 1
+    return k < hi and _match_at(toks, k, d.false, longest) > 0
+
+
+def _ends_clause(text: str, toks: list[tuple[str, int, int]], k: int, d: DenialLexicon, longest: int) -> bool:
+    """The falsity word closes its clause (at most one report noun after it: "fake news")."""
+    for extra in (0, 1):
+        j = k + extra
+        if extra and (j > len(toks) or toks[j - 1][0] not in d.report):
+            return False
+        if j >= len(toks) or _BOUNDARY.search(text[toks[j - 1][2] : toks[j][1]]) or re.search(
+                r"[.,!\"'\u201d\u2019]", text[toks[j - 1][2] : toks[j][1]]) or _match_at(toks, j, d.stops, longest):
+            return True
+    return False
+
+
+_WH = frozenset({"what", "which", "who", "whom", "whose", "how", "why", "when", "where", "whatever"})
+_LINKING = frozenset({"is", "are", "was", "were"})
+_SPEECH = frozenset({"says", "said", "claims", "claimed", "insists", "insisted", "that"})
+
+
+def _false_frame(text: str, toks: list[tuple[str, int, int]], k: int, n: int, d: DenialLexicon,
+                 longest: int) -> Frame | None:
+    """"P is fake" / "calls P fake" / "dismissed P as propaganda": the falsity word at ``k``."""
+    j = k - 1
+    while j > 0 and toks[j][0] in _DETERMINERS:
+        j -= 1
+    lo, _ = _clause_bounds(text, toks, d.stops, j, longest)
+    cue = _text(text, toks, j, k + n)
+    if toks[j][0] in _LINKING:
+        if _blocked(toks, j):
+            return None
+        # The subject, from the clause start or after a speech verb of its own ("X says P is fake").
+        start = next((m + 1 for m in range(j - 1, lo - 1, -1) if toks[m][0] in _SPEECH), lo)
+        end = j
+    else:
+        # "calls P fake" / "dismissed P as fake": P sits between the naming verb and the word.
+        end = j if toks[j][0] == "as" else j + 1
+        verb = next((m for m in range(end - 1, lo - 1, -1)
+                     if (toks[m][0] in d.copulas and toks[m][0] not in _LINKING and toks[m][0] != "as")
+                     or _match_at(toks, m, d.verbs, longest)), -1)
+        if verb < 0 or _blocked(toks, verb):
+            return None
+        start = verb + (_match_at(toks, verb, d.verbs, longest) or 1)
+        cue = f"{_text(text, toks, verb, start)} ... {_text(text, toks, k, k + n)}"
+    begin = _strip_report(toks, start, end, d)
+    if begin >= end:
+        return None
+    return Frame("false", cue, _text(text, toks, lo, start), _text(text, toks, begin, end))
+
+
+def frame_of(c: ClaimLike, lex: Lexicons) -> Frame | None:
+    """The claim's denial frame: in its text, in its attribution cue outside the span
+    (``frame_cue``), or in the words before it in its sentence (``lead``: "disproves Russia's claim
+    that" + the claim) when what that frame denies runs into the claim."""
+    found = frame(c.text, lex, str(getattr(c, "frame_cue", "") or ""))
+    lead = str(getattr(c, "lead", "") or "")
+    if found is not None or not lead.strip() or lex.denial is None:
+        return found
+    tail = _BOUNDARY.split(lead)[-1]  # the last clause before the claim
+    if not tail.strip():
+        return None
+    joined = tail + c.text
+    f = frame(joined, lex)
+    if f is None:
+        return None
+    at = joined.rfind(f.content)
+    return Frame(f.kind, f.cue, f.speaker, c.text) if at >= 0 and at + len(f.content) > len(tail) else None
+
+
+def _mentions_falsity(toks: list[tuple[str, int, int]], d: DenialLexicon) -> bool:
+    longest = d.longest
+    return any(_match_at(toks, k, d.verbs, longest) or _match_at(toks, k, d.false, longest)
+               or _match_at(toks, k, d.prefixes, longest) for k in range(len(toks)))
+
+
+def asserts(c: ClaimLike, lex: Lexicons) -> Reading | None:
+    """The claim's reading when it plainly asserts something a denial can contradict: a certain,
+    affirmed fact, no question, no conditional, no denial or falsity word of its own."""
+    if c.type != "fact" or c.certainty != "certain" or "?" in c.text:
+        return None
+    if str(getattr(c, "polarity", "affirmed")) == "negated" or frame_of(c, lex) is not None:
+        return None
+    r = read(c.text, lex)
+    if r.negations or _CONDITIONAL.intersection(r.words):
+        return None
+    if lex.denial is not None and _mentions_falsity(_spans(c.text), lex.denial):
+        return None
+    return r
+
+
+def denial(a: ClaimLike, b: ClaimLike, lex: Lexicons, s: Settings) -> Finding | None:
+    """``contradiction.denial``: one claim denies the proposition the other asserts."""
+    if lex.denial is None or s.denial_min_coverage > 1.0:
+        return None
+    if s.require_shared_entity and not (a.entities & b.entities):
+        return None
+    apart = days_apart(a.published, b.published)
+    if apart is not None and apart > s.denial_max_days_apart:
+        return None
+    for x, y, side in ((a, b, "a"), (b, a, "b")):
+        if "?" in x.text or _CONDITIONAL.intersection(words(x.text)):
+            continue
+        f = frame_of(x, lex)
+        if f is None:
+            continue
+        ry = asserts(y, lex)
+        if ry is None:
+            continue
+        syn = lex.synonyms or {}
+        rp = read(f.content, lex)
+        denied = {syn.get(w, w) for w in rp.content}
+        asserted = {syn.get(w, w) for w in ry.content}
+        names = {syn.get(w, w) for w in read(" ".join(sorted(a.entities | b.entities)), lex).content}
+        shared = denied & asserted
+        # What is said of the names (killed, civilians, forces), not only the names, must be there;
+        # "Russia denies killing civilians": the speaker is the agent of the denied gerund.
+        predicate = denied - names
+        first = words(f.content)[:1]
+        if f.speaker.strip() and first and first[0].endswith("ing"):
+            agent = {syn.get(w, w) for w in read(f.speaker, lex).content}
+            predicate |= agent
+            denied |= agent
+            shared = denied & asserted
+        if (len(shared) < s.denial_min_shared_words
+                or len(shared) < s.denial_min_coverage * len(denied)
+                or not predicate
+                or len(predicate & asserted) < s.denial_min_predicate_coverage * len(predicate)
+                or not rp.numbers <= ry.numbers):
+            continue
+        who = f"{f.speaker.strip()} ({f.cue})" if f.speaker.strip() else f"A denial ({f.cue})"
+        return Finding("contradiction.denial",
+                       {"denial": side, "frame": f.kind, "cue": f.cue, "speaker": f.speaker,
+                        "denied": f.content, "shared_words": sorted(shared),
+                        "coverage": round(len(shared) / max(1, len(denied)), 3)},
+                       f"{who} rejects what the other claim asserts (\"{_short(f.content)}\"): "
+                       f"\"{_short(x.text)}\" against \"{_short(y.text)}\".")
+    return None

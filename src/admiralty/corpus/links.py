@@ -70,6 +70,8 @@ class ClaimEntry:
     certainty: str = "certain"
     published: str | None = None
     times: tuple[str, ...] = ()
+    frame_cue: str = ""  # the claim's attribution cue when outside its span ("Russia denied" + content)
+    lead: str = ""  # its sentence before it ("disproves Russia's claim that" + the claim)
 
 
 @dataclass
@@ -96,8 +98,10 @@ def claim_vectors(articles: Sequence[Article], res: Resources) -> list[np.ndarra
 
 def entry(a: Article, c: Claim, vector: np.ndarray) -> ClaimEntry:
     """What the links stage keeps of one claim: its vector, polarity, quantities, entities,
-    places, type, certainty, time expressions and the article's publication date."""
+    places, type, certainty, time expressions, the article's publication date, and for the
+    denial rule its attribution cue when outside the claim and the words before it in its sentence."""
     inside = [e for e in a.entities if e.start >= c.start and e.end <= c.end]
+    cue = next((t.cue for t in a.attributions if t.id == c.attribution), None) if c.attribution else None
     return ClaimEntry(
         a.id,
         c.text,
@@ -111,7 +115,19 @@ def entry(a: Article, c: Claim, vector: np.ndarray) -> ClaimEntry:
         c.certainty,
         a.published,
         tuple(t.text for t in c.times),
+        cue.text if cue is not None and not (cue.start >= c.start and cue.end <= c.end) else "",
+        _lead(a.text, c.start),
     )
+
+
+_SENTENCE_END = re.compile(r"[.!?]\s|\n")
+
+
+def _lead(text: str, start: int, limit: int = 160) -> str:
+    """The text of a claim's sentence before the claim (at most ``limit`` characters)."""
+    window = text[max(0, start - limit) : start]
+    ends = list(_SENTENCE_END.finditer(window))
+    return window[ends[-1].end() :] if ends else window
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -141,7 +157,8 @@ def _settings(res: Resources) -> dict[str, Any]:
     keys = (
         "ann_bits", "ann_bands", "ann_window", "ann_seed", "match_cosine",
         "strong_cosine", "supports_cosine", "restates_cosine", "max_links_per_claim",
-        "contradiction_precision", "contradicts_min_precision",
+        "contradiction_precision", "contradicts_min_precision", "contradiction_denial_precision",
+        "contradiction_denial_max_links",
     )
     return {k: res.config[f"links.{k}"] for k in keys}
 
@@ -188,13 +205,47 @@ def link_claims(claims: dict[str, ClaimEntry], previous: CorpusResult, res: Reso
     per: dict[str, int] = {}
     limit = int(s["max_links_per_claim"])
     links = []
+    rest = []
     for c, ci, cj in scored:
         if per.get(ci, 0) >= limit or per.get(cj, 0) >= limit:
+            rest.append((c, ci, cj))
             continue
         per[ci] = per.get(ci, 0) + 1
         per[cj] = per.get(cj, 0) + 1
         links.append(decide(ci, cj, claims[ci], claims[cj], c, antonyms, s, lex, cs))
+    links.extend(_denial_links(rest, claims, antonyms, s, lex, cs))
     return sorted(links, key=lambda link: link.claims)
+
+
+def _denial_links(rest: list[tuple[float, str, str]], claims: dict[str, ClaimEntry],
+                  antonyms: dict[str, frozenset[str]], s: dict[str, Any], lex: contradiction.Lexicons,
+                  cs: contradiction.Settings) -> list[ClaimLink]:
+    """Matches beyond a claim's best ``max_links_per_claim`` that the denial rule fires on: a
+    denial ("Kremlin denies its forces killed civilians") is closest to the other reports of the
+    denial, and the reports it denies would never be linked. At most
+    ``contradiction_denial_max_links`` more per denying claim, closest first."""
+    extra = int(s["contradiction_denial_max_links"])
+    if extra <= 0 or not rest:
+        return []
+    framed: dict[str, bool] = {}
+
+    def has_frame(cid: str) -> bool:
+        if cid not in framed:
+            framed[cid] = contradiction.frame_of(claims[cid], lex) is not None
+        return framed[cid]
+
+    per: dict[str, int] = {}
+    out = []
+    for c, ci, cj in rest:  # closest first, ties by id: deterministic
+        denier = [x for x in (ci, cj) if has_frame(x)]
+        if not denier or any(per.get(x, 0) >= extra for x in denier):
+            continue
+        link = decide(ci, cj, claims[ci], claims[cj], c, antonyms, s, lex, cs)
+        if any(r.rule == "contradiction.denial" for r in link.reasons):
+            for x in denier:
+                per[x] = per.get(x, 0) + 1
+            out.append(link)
+    return out
 
 
 def _pair_cosines(x: np.ndarray, pairs: np.ndarray, chunk: int = 8192) -> np.ndarray:
@@ -308,6 +359,9 @@ def decide(
     precision = float(s["contradiction_precision"])
     floor = float(s["contradicts_min_precision"])
     if found is not None:
+        # Each rule family has its own measured precision: the denial rule's is measured apart.
+        if found.rule == "contradiction.denial":
+            precision = float(s["contradiction_denial_precision"])
         reasons.append(_r(found.rule, {**found.params, "detector": contradiction.VERSION}, recs, found.text))
         if precision >= floor:
             return ClaimLink(recs, "contradicts", round(float(cosine), 4), tuple(reasons))
