@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 FIELDS = ("pair", "rule", "claim_a", "outlet_a", "published_a", "text_a", "claim_b", "outlet_b",
-          "published_b", "text_b", "cosine", "label", "note")
+          "published_b", "text_b", "cosine", "denied", "label", "note")
 
 
 def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
@@ -47,8 +47,25 @@ def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def firing_pairs(work: Path) -> tuple[list[dict[str, Any]], int, list[dict[str, Any]]]:
-    """``(fired rows, pairs seen, tension rows not fired)`` over the cached links of ``work``."""
+def ruwa_events(work: Path) -> dict[str, str]:
+    """article id -> its RUWA event (the author label), through the input line it came from."""
+    from grades_polnear import data_dir, load_articles
+
+    lines = [json.loads(line)["id"] for line in (work / "ruwa.jsonl").open(encoding="utf-8")]
+    with (data_dir() / "ruwa_ukraine_war_news" / "RUWA_04.08.23.csv").open(encoding="utf-8") as fh:
+        event = {f"ruwa/{r['']}": r["Event"] for r in csv.DictReader(fh)}
+    out = {}
+    for a in load_articles(work, vectors=False):
+        line = int(a.input.rsplit("#L", 1)[1])
+        out[a.id] = event[lines[line - 1]]
+    return out
+
+
+def firing_pairs(work: Path, exclude_events: frozenset[str] = frozenset(),
+                 rules: frozenset[str] = frozenset()) -> tuple[list[dict[str, Any]], int, list[dict[str, Any]]]:
+    """``(fired rows, pairs seen, tension rows not fired)`` over the cached links of ``work``; with
+    ``exclude_events`` (RUWA) only pairs whose two articles are of other events (held-out), with
+    ``rules`` only firings of those rules."""
     import numpy as np
 
     from admiralty.corpus import contradiction
@@ -60,7 +77,8 @@ def firing_pairs(work: Path) -> tuple[list[dict[str, Any]], int, list[dict[str, 
     res = Resources()
     lex, cs = contradiction.lexicons(res), contradiction.Settings.from_config(res)
     result = from_json(CorpusResult, json.loads((work / "corpus.full.json").read_text("utf-8")))
-    arts = {a.id: a for a in load_articles(work)}
+    arts = {a.id: a for a in load_articles(work, vectors=False)}
+    events = ruwa_events(work) if exclude_events else {}
     entries, where = {}, {}
     for a in arts.values():
         for c in a.claims:
@@ -72,12 +90,17 @@ def firing_pairs(work: Path) -> tuple[list[dict[str, Any]], int, list[dict[str, 
         if ci not in entries or cj not in entries:
             continue
         a, b = entries[ci], entries[cj]
+        if events and ({events[where[ci].id], events[where[cj].id]} & exclude_events):
+            continue
         found = contradiction.detect(a, b, lex, cs)
+        if found is not None and rules and found.rule not in rules:
+            continue
         row = {"pair": f"{ci}|{cj}", "rule": found.rule if found else "",
                "claim_a": ci, "outlet_a": where[ci].outlet, "published_a": (where[ci].published or "")[:10],
                "text_a": a.text, "claim_b": cj, "outlet_b": where[cj].outlet,
                "published_b": (where[cj].published or "")[:10], "text_b": b.text,
-               "cosine": link.score, "label": "", "note": ""}
+               "cosine": link.score, "denied": found.params.get("denied", "") if found else "",
+               "label": "", "note": ""}
         if found is not None:
             fired.append(row)
         elif negated(a) != negated(b) or any(r.rule.startswith(("tension.", "numbers.conflict")) for r in link.reasons):
@@ -87,11 +110,12 @@ def firing_pairs(work: Path) -> tuple[list[dict[str, Any]], int, list[dict[str, 
 
 def step_candidates(args: argparse.Namespace) -> None:
     work = args.work or Path(f"/tmp/admiralty_{args.corpus}")
-    fired, seen, quiet = firing_pairs(work)
+    fired, seen, quiet = firing_pairs(work, frozenset(args.exclude_events), frozenset(args.rules))
     print(f"{args.corpus}: {seen} linked pairs, detector fires on {len(fired)}: "
           f"{dict(sorted(Counter(r['rule'] for r in fired).items()))}")
     for r in fired:
-        print(f"[{r['rule']}] {r['cosine']}\n  A {r['outlet_a']} {r['published_a']}: {r['text_a']}\n"
+        print(f"[{r['rule']}] {r['cosine']} denied: {r['denied']!r}\n"
+              f"  A {r['outlet_a']} {r['published_a']}: {r['text_a']}\n"
               f"  B {r['outlet_b']} {r['published_b']}: {r['text_b']}")
     if args.all_tensions:
         print(f"\n--- {len(quiet)} tension pairs it does not fire on ---")
@@ -137,6 +161,10 @@ def main() -> None:
     c.add_argument("--sample", type=int, default=60)
     c.add_argument("--seed", type=int, default=3)
     c.add_argument("--all-tensions", action="store_true")
+    c.add_argument("--exclude-events", nargs="*", default=[], metavar="EVENT",
+                   help="RUWA: leave out pairs touching these events (the design events, e.g. bucha)")
+    c.add_argument("--rules", nargs="*", default=[], metavar="RULE",
+                   help="only firings of these rules (e.g. contradiction.denial)")
     p = sub.add_parser("precision")
     p.add_argument("labels", type=Path, nargs="+")
     args = ap.parse_args()

@@ -213,8 +213,55 @@ def link_claims(claims: dict[str, ClaimEntry], previous: CorpusResult, res: Reso
         per[ci] = per.get(ci, 0) + 1
         per[cj] = per.get(cj, 0) + 1
         links.append(decide(ci, cj, claims[ci], claims[cj], c, antonyms, s, lex, cs))
-    links.extend(_denial_links(rest, claims, antonyms, s, lex, cs))
+    linked = {link.claims for link in links}
+    best: dict[tuple[str, str], float] = {}
+    for c, ci, cj in [*rest, *_denial_candidates(ids, x, claims, group_of, s, lex, cs)]:
+        if (ci, cj) not in linked:
+            best[(ci, cj)] = max(best.get((ci, cj), -1.0), round(float(c), 6))
+    more = sorted(((c, ci, cj) for (ci, cj), c in best.items()), key=lambda t: (-t[0], t[1], t[2]))
+    links.extend(_denial_links(more, claims, antonyms, s, lex, cs))
     return sorted(links, key=lambda link: link.claims)
+
+
+def _ordinal(published: str | None) -> float:
+    d = contradiction._date(published)
+    return float(d.toordinal()) if d is not None else float("nan")
+
+
+def _denial_candidates(ids: list[str], x: np.ndarray, claims: dict[str, ClaimEntry], group_of: dict[str, str],
+                       s: dict[str, Any], lex: contradiction.Lexicons,
+                       cs: contradiction.Settings) -> list[tuple[float, str, str]]:
+    """Matches of each denying claim found by an exact scan (the LSH blocking finds few pairs
+    at cosines of 0.5-0.7, where a denial and the report it denies sit): the claims published
+    within ``contradiction_denial_max_days_apart`` days of it, so the scan is bounded by a window
+    of time, not by the corpus. Undated denials keep the blocking's candidates only."""
+    if int(s["contradiction_denial_max_links"]) <= 0:
+        return []
+    framed = [k for k, cid in enumerate(ids) if contradiction.frame_of(claims[cid], lex) is not None]
+    if not framed:
+        return []
+    days = np.array([_ordinal(claims[cid].published) for cid in ids])
+    order = np.argsort(np.where(np.isnan(days), np.inf, days), kind="stable")
+    dated = days[order]
+    window = float(cs.denial_max_days_apart)
+    match, strong = float(s["match_cosine"]), float(s["strong_cosine"])
+    out = []
+    for k in framed:
+        if np.isnan(days[k]):
+            continue
+        lo, hi = np.searchsorted(dated, days[k] - window, "left"), np.searchsorted(dated, days[k] + window, "right")
+        near = order[lo:hi]
+        cos = x[near] @ x[k]
+        a = claims[ids[k]]
+        for j, c in zip(near[cos >= match].tolist(), cos[cos >= match].tolist(), strict=True):
+            b = claims[ids[j]]
+            if j == k or a.article == b.article:
+                continue
+            ga, gb = group_of.get(a.article), group_of.get(b.article)
+            if (ga is not None and ga == gb) or (c < strong and not (a.entities & b.entities)):
+                continue
+            out.append((float(c), *sorted((ids[k], ids[j]))))
+    return out
 
 
 def _denial_links(rest: list[tuple[float, str, str]], claims: dict[str, ClaimEntry],
