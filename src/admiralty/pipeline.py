@@ -18,6 +18,7 @@ earlier stage assigns is refused with a ``PipelineError`` (``admiralty pipeline`
 from __future__ import annotations
 
 import dataclasses
+import gc
 import importlib
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -192,6 +193,9 @@ class Pipeline:
         probe = Article.new(locator="warm-up", text="The minister said on Monday that talks would resume.")
         for _ in self.run([probe, replace(probe, language="en")]):  # the first asks the language detector
             pass
+        # The models just loaded live as long as the run: the collector need not walk their
+        # hundreds of thousands of objects again on every full collection.
+        gc.freeze()
 
     def run(
         self,
