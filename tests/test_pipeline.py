@@ -121,10 +121,12 @@ def test_claims_are_embedded_once_per_batch(resources) -> None:  # type: ignore[
     out = list(Pipeline(hashing).run(items))
     claims = [c.text for a in out for c in a.claims]  # type: ignore[union-attr]
     assert len(calls) == 1  # the whole batch in one encoder call, each distinct text once
-    assert sorted(calls[0]) == sorted(set(claims)) and len(claims) > len(set(claims))
+    leads = [f"\n{a.text[:300]}".strip() for a in out]  # type: ignore[union-attr]  # no titles here
+    assert sorted(calls[0]) == sorted({*claims, *leads}) and len(claims) > len(set(claims))
     alone = [Pipeline(hashing).analyse_batch([item])[0] for item in items]
     for a, b in zip(out, alone, strict=True):
         assert (a.claim_vectors == b.claim_vectors).all()  # type: ignore[union-attr]
+        assert (a.lead_vector == b.lead_vector).all()  # type: ignore[union-attr]
 
 
 def test_overlapped_batches_give_the_same_records(resources) -> None:  # type: ignore[no-untyped-def]
@@ -140,8 +142,12 @@ def test_overlapped_batches_give_the_same_records(resources) -> None:  # type: i
         res = Resources(resources.config.with_overrides(["pipeline.batch_size=2", f"pipeline.overlap={overlap}"]))
         res.__dict__["nlp"], res.__dict__["embedder"] = resources.nlp, resources.embedder
         threads: set[str] = set()
-        ahead = res.embed_ahead
-        res.embed_ahead = lambda texts, ahead=ahead: (threads.add(threading.current_thread().name), ahead(texts))[1]
+
+        def noted(texts, ahead=res.embed_ahead, threads=threads):  # type: ignore[no-untyped-def]
+            threads.add(threading.current_thread().name)
+            return ahead(texts)
+
+        res.embed_ahead = noted
         runs[overlap] = list(Pipeline(res).run(items)), threads
     assert runs["true"][0] == runs["false"][0]
     assert all(a.claim_vectors.shape[0] == len(a.claims) for a in runs["true"][0] if isinstance(a, Article))

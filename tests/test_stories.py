@@ -15,7 +15,14 @@ from admiralty.config import Config
 from admiralty.corpus import CorpusPlan, analyse_corpus
 from admiralty.corpus.ann import candidate_pairs, max_candidates_per_item
 from admiralty.corpus.copies import Copies
-from admiralty.corpus.stories import Stories, StoriesState, StoryEntry, StorySettings, cluster_entries
+from admiralty.corpus.stories import (
+    Stories,
+    StoriesState,
+    StoryEntry,
+    StorySettings,
+    cluster_entries,
+    lead_vectors,
+)
 from admiralty.model import Article, Entity
 from admiralty.pipeline import ARTICLE_STAGES, Pipeline
 from admiralty.resources import Resources
@@ -51,6 +58,13 @@ def test_seeds_are_one_story(seeds: Path, resources: Resources) -> None:
     assert len(stories) == 1
     assert set(stories[0].articles) == {a.id for a in arts}
     assert "Ukraine" in stories[0].label
+
+
+def test_the_pipeline_embeds_the_leads_stories_would(seeds: Path, resources: Resources) -> None:
+    arts = analysed_seeds(seeds, resources)
+    assert all(a.lead_vector is not None for a in arts)
+    again = lead_vectors([replace(a, lead_vector=None) for a in arts], resources)
+    assert all((a.lead_vector == v).all() for a, v in zip(arts, again, strict=True))
 
 
 def _corpus(rng: np.random.Generator) -> list[Article]:

@@ -247,6 +247,10 @@ class Article:
     # pipeline and shared by every stage that compares claims. Not part of the JSON; the store
     # keeps them so corpus stages need not embed stored articles again.
     claim_vectors: Any = field(default=None, compare=False, repr=False, metadata={"json": False})
+    # The vector of the title and lead the stories stage compares articles by (``[stories] vector =
+    # "lead"``), from the same encoder pass as the claims'. Not part of the JSON nor of the store
+    # (the stories stage embeds it again for an article that lacks it).
+    lead_vector: Any = field(default=None, compare=False, repr=False, metadata={"json": False})
 
     @classmethod
     def new(

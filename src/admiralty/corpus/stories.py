@@ -42,6 +42,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ..model import Article, CorpusResult, Story
+from ..nlp.embed import lead_text
 from ..resources import Resources
 from .ann import candidate_pair_array
 from .fingerprint import components
@@ -97,12 +98,11 @@ class StorySettings:
 
 
 def lead_vectors(articles: Sequence[Article], res: Resources) -> list[np.ndarray]:
-    """One unit vector per article: its title and the first ``lead_chars`` characters, embedded."""
-    if not articles:
-        return []
-    n = int(res.config["stories.lead_chars"])
-    texts = [f"{a.title or ''}\n{a.text[:n]}".strip() or a.text[:n] for a in articles]
-    return list(res.embed(texts).astype(np.float32))
+    """One unit vector per article: its title and the first ``lead_chars`` characters, embedded
+    (by the embed stage, in the claims' pass; here only for an article that lacks it)."""
+    missing = [a for a in articles if a.lead_vector is None]
+    fresh = iter(res.embed([lead_text(a, res) or "" for a in missing]) if missing else ())
+    return [np.asarray(a.lead_vector if a.lead_vector is not None else next(fresh), dtype=np.float32) for a in articles]
 
 
 def article_vectors(articles: Sequence[Article], res: Resources) -> list[np.ndarray]:

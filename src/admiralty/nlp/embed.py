@@ -26,14 +26,31 @@ if TYPE_CHECKING:
 VERSION = "embed.minilm/2"
 
 
+def lead_text(article: Article, res: Resources) -> str | None:
+    """The text the stories stage compares articles by: the title and the first
+    ``[stories] lead_chars`` characters; None when stories use the claims instead."""
+    if str(res.config["stories.vector"]) != "lead":
+        return None
+    n = int(res.config["stories.lead_chars"])
+    return f"{article.title or ''}\n{article.text[:n]}".strip() or article.text[:n]
+
+
 def embed_claims_ahead(articles: list[Article], res: Resources) -> None:
-    """The batch step: every claim of the batch through the encoder in one pass. The pass also
-    keeps each claim's per-layer mean hidden states (``Resources.embed_features``), which the
-    check-worthiness head reads without encoding anything again."""
-    res.embed_ahead(c.text for article in articles for c in article.claims)
+    """The batch step: every claim of the batch, and each article's lead, through the encoder in
+    one pass. The pass also keeps each claim's per-layer mean hidden states
+    (``Resources.embed_features``), which the check-worthiness head reads without encoding
+    anything again."""
+    leads = (lead_text(article, res) for article in articles)
+    res.embed_ahead([*(c.text for article in articles for c in article.claims), *(t for t in leads if t)])
 
 
-@stage("embed", VERSION, requires=("claims",), assigns=("claim_vectors",), ahead=embed_claims_ahead)
+@stage("embed", VERSION, requires=("claims",), assigns=("claim_vectors", "lead_vector"), ahead=embed_claims_ahead)
 def embed_claims(article: Article, doc: Doc | None, res: Resources) -> Article:
-    """one vector per claim with the shared MiniLM encoder, computed once for every later stage"""
-    return replace(article, claim_vectors=res.embed([c.text for c in article.claims]))
+    """one vector per claim (and one for the article's lead) with the shared MiniLM encoder,
+    computed once for every later stage"""
+    lead = lead_text(article, res)
+    texts = [c.text for c in article.claims]
+    vectors = res.embed([*texts, lead] if lead else texts)
+    return replace(
+        article, claim_vectors=vectors[: len(texts)], lead_vector=vectors[len(texts)] if lead else None
+    )
