@@ -85,7 +85,7 @@ def test_interrupted_run_leaves_whole_batches_and_resumes(tmp_path: Path, resour
         assert resumed.reused == 2 and store.count("articles") == 5
 
 
-def test_claim_vectors_come_back_only_to_the_encoder_that_made_them(tmp_path: Path) -> None:
+def test_vectors_come_back_only_to_the_encoder_that_made_them(tmp_path: Path) -> None:
     import dataclasses
 
     import numpy as np
@@ -95,14 +95,18 @@ def test_claim_vectors_come_back_only_to_the_encoder_that_made_them(tmp_path: Pa
     text = "The port reopened on Friday."
     claim = Claim("x:c1", 0, len(text), text, "test", 0.5, None, "fact", "certain", "affirmed")
     article = dataclasses.replace(Article.new(locator="a.txt", text=text), claims=(claim,),
-                                  claim_vectors=np.ones((1, 4), np.float32) / 2)
+                                  claim_vectors=np.ones((1, 4), np.float32) / 2,
+                                  lead_vector=np.full(4, 0.25, np.float32))
     with Store(tmp_path / "s.db") as store:
         store.add([article], encoder="enc-a:1234")
         same = store.article(article.id, encoder="enc-a:1234")
         assert same is not None and np.allclose(same.claim_vectors, 0.5, atol=1e-3)
+        assert same.lead_vector.shape == (4,) and np.allclose(same.lead_vector, 0.25, atol=1e-3)
+        assert [a.lead_vector.shape for a in store.articles(encoder="enc-a:1234")] == [(4,)]
         other = store.article(article.id, encoder="enc-b:5678")
         assert other is not None and other.claim_vectors is None and other.claims == (claim,)
-        assert [a.claim_vectors for a in store.articles()] == [None]
+        assert other.lead_vector is None
+        assert [(a.claim_vectors, a.lead_vector) for a in store.articles()] == [(None, None)]
 
 
 def test_every_corpus_block_survives_the_store(tmp_path: Path) -> None:

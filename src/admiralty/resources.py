@@ -206,11 +206,13 @@ class Resources:
 
     @property
     def encoder_id(self) -> str:
-        """What identifies the encoder's vectors (its name and hash): stored vectors are reused
+        """What identifies the stored vectors of an article: the encoder (its name and hash) and,
+        for the lead vector, how many characters of lead it reads. Stored vectors are reused
         only by runs with the same one."""
         self.embedder  # noqa: B018 - loading it registers it
         info = self._models["embedder"]
-        return f"{info.name}:{info.sha256[:16]}"
+        lead = f"+lead{int(self.config['stories.lead_chars'])}" if self.config["stories.vector"] == "lead" else ""
+        return f"{info.name}:{info.sha256[:16]}{lead}"
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """L2-normalised float32 sentence vectors, one row per text (384-d for MiniLM). A text

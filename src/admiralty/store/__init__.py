@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +105,10 @@ MIGRATIONS: tuple[str, ...] = (
     # comparable: they are read back only by a run with the same encoder)
     """
     ALTER TABLE articles ADD COLUMN vectors_by TEXT;
+    """,
+    # 4: the article's lead vector (the stories stage's), made with the claim vectors
+    """
+    ALTER TABLE articles ADD COLUMN lead_vector BLOB;
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -203,13 +207,14 @@ class Store:
 
     def _insert_article(self, a: Article, run_id: int | None, encoder: str | None) -> bool:
         vectors = _pack(a.claim_vectors) if encoder is not None else None
+        lead = _pack(None if a.lead_vector is None else [a.lead_vector]) if vectors is not None else None
         cur = self.db.execute(
             "INSERT OR IGNORE INTO articles (id, content_hash, input, title, outlet, author, url, "
-            "published, language, status, skip_reason, text, record_json, vectors, vectors_by, run_id) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "published, language, status, skip_reason, text, record_json, vectors, vectors_by, lead_vector, "
+            "run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (a.id, a.content_hash, a.input, a.title, a.outlet, a.author, a.url, a.published,
              a.language, a.status, a.skip_reason, a.text, json.dumps(to_json(a), ensure_ascii=False),
-             vectors, encoder if vectors is not None else None, run_id),
+             vectors, encoder if vectors is not None else None, lead, run_id),
         )
         if cur.rowcount == 0:
             return False
@@ -253,9 +258,9 @@ class Store:
         """One stored article; its claim vectors only when ``encoder`` made them (else None:
         a caller that needs them embeds the claims again)."""
         row = self.db.execute(
-            "SELECT record_json, vectors, vectors_by FROM articles WHERE id = ?", (article_id,)
+            "SELECT record_json, vectors, vectors_by, lead_vector FROM articles WHERE id = ?", (article_id,)
         ).fetchone()
-        return None if row is None else _article(row[0], _vectors_of(row[1], row[2], encoder))
+        return None if row is None else _article(row[0], *_vectors_of(row[1:], encoder))
 
     def find_articles(self, prefix: str) -> list[str]:
         """Ids starting with ``prefix`` (so a user may type a short unique prefix)."""
@@ -267,9 +272,9 @@ class Store:
     def articles(self, ids: Iterable[str] | None = None, *, encoder: str | None = None) -> Iterator[Article]:
         """Stored articles in storage order (or those of ``ids``); vectors as in :meth:`article`."""
         if ids is None:
-            cur = self.db.execute("SELECT record_json, vectors, vectors_by FROM articles ORDER BY rowid")
-            for blob, vectors, by in cur:
-                yield _article(blob, _vectors_of(vectors, by, encoder))
+            cur = self.db.execute("SELECT record_json, vectors, vectors_by, lead_vector FROM articles ORDER BY rowid")
+            for blob, *vectors in cur:
+                yield _article(blob, *_vectors_of(vectors, encoder))
             return
         for article_id in ids:
             found = self.article(article_id, encoder=encoder)
@@ -317,9 +322,11 @@ class Store:
         return int(self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
 
-def _vectors_of(blob: bytes | None, made_by: str | None, encoder: str | None) -> bytes | None:
-    """The stored vectors when the asking run's encoder made them, else None."""
-    return blob if encoder is not None and made_by == encoder else None
+def _vectors_of(row: Sequence[Any], encoder: str | None) -> tuple[bytes | None, bytes | None]:
+    """The stored claim and lead vectors (from ``vectors, vectors_by, lead_vector``) when the
+    asking run's encoder made them, else None."""
+    claims, made_by, lead = row
+    return (claims, lead) if encoder is not None and made_by == encoder else (None, None)
 
 
 def _pack(vectors: Any) -> bytes | None:
@@ -342,8 +349,10 @@ def _unpack(blob: bytes | None) -> Any:
     return np.frombuffer(blob[8:], dtype=np.float16).astype(np.float32).reshape(int(rows), int(cols))
 
 
-def _article(record_json: str, vectors: bytes | None) -> Article:
+def _article(record_json: str, vectors: bytes | None, lead: bytes | None) -> Article:
     from dataclasses import replace
 
     article = from_json(Article, json.loads(record_json))
-    return article if vectors is None else replace(article, claim_vectors=_unpack(vectors))
+    if vectors is None:
+        return article
+    return replace(article, claim_vectors=_unpack(vectors), lead_vector=None if lead is None else _unpack(lead)[0])
