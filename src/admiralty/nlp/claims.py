@@ -628,8 +628,8 @@ def find_claims(article: Article, doc: Doc | None, res: Resources) -> Article:
     assert doc is not None
     lex: ClaimLexicon = res.cached("claims:lexicon", lambda: load_lexicon(res))
     cfg: Settings = res.cached("claims:settings", lambda: Settings.from_config(res))
-    quantities = quantities_mod.find_quantities(doc, lex.quantities)
-    times = times_mod.find_times(doc, article.published)
+    quantities = quantities_mod.find_quantities(doc, lex.quantities, article.text)
+    times = times_mod.find_times(doc, article.published, article.text)
     claims: list[Claim] = []
     for lo, hi in _segments(doc):
         if _words(doc, lo, hi) < cfg.min_tokens:

@@ -113,9 +113,12 @@ def _excluded(token: Token) -> bool:
     return token.ent_type_ in NOT_QUANTITY_LABELS
 
 
-def find_quantities(doc: Doc, lex: QuantityLexicon) -> tuple[Quantity, ...]:
-    """Every figure of ``doc`` with its value, unit, bound and what it counts, in text order."""
-    text = doc.text
+def find_quantities(doc: Doc, lex: QuantityLexicon, text: str | None = None) -> tuple[Quantity, ...]:
+    """Every figure of ``doc`` with its value, unit, bound and what it counts, in text order.
+    ``text`` is the doc's text when the caller has it (spaCy's ``Doc.text`` joins every token on
+    each access)."""
+    if text is None:
+        text = doc.text
     out: list[Quantity] = []
     i, n = 0, len(doc)
     while i < n:

@@ -84,10 +84,13 @@ def parse_published(published: str | None) -> dt.date | None:
             return None
 
 
-def find_times(doc: Doc, published: str | None) -> tuple[TimeExpression, ...]:
-    """Every time expression of ``doc`` with its resolved value (or None), in text order."""
+def find_times(doc: Doc, published: str | None, text: str | None = None) -> tuple[TimeExpression, ...]:
+    """Every time expression of ``doc`` with its resolved value (or None), in text order.
+    ``text`` is the doc's text when the caller has it (spaCy's ``Doc.text`` joins every token on
+    each access)."""
     anchor = parse_published(published)
-    text = doc.text
+    if text is None:
+        text = doc.text
     spans: dict[tuple[int, int], None] = {}
     ents = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("DATE", "TIME")]
 
