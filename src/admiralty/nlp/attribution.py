@@ -23,6 +23,7 @@ Then, in text order:
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -31,12 +32,14 @@ from ..pipeline import replace, stage
 from .attribution_quotes import Quote, find_quotes
 from .attribution_rules import Candidate, Lexicon, candidates
 from .attribution_speakers import Resolver, Speaker, SpeakerLexicon
-from .attribution_tagger import Context, Tagger, features
+from .attribution_tagger import Context, Tagger, table_features
+from .deps import deps
+from .tokens import token_view
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc
 
     from ..model import Article
     from ..resources import Resources
@@ -134,8 +137,10 @@ def attribute(article: Article, doc: Doc, settings: Settings, tagger: Tagger | N
         threshold = settings.tagger_threshold
         model = tagger
 
-        def learned(tok: Token) -> bool:
-            return model.prob(features(tok, ctx)) >= threshold
+        view, dp = token_view(doc), deps(doc)
+
+        def learned(i: int) -> bool:
+            return model.prob(table_features(view, dp, i, ctx)) >= threshold
 
     found = candidates(doc, text, quotes, settings.lexicon, settings.min_content_chars, learned)
     if settings.stance_needs_clause:
@@ -219,18 +224,28 @@ def _univocal(found: list[Candidate]) -> list[Candidate]:
     for cand in sorted(found, key=lambda c: (c.cue, c.rule)):
         by_cue.setdefault(cand.cue, cand)
     items = sorted(by_cue.values(), key=lambda c: (c.cue[0], c.rule))
+    starts = [c.cue[0] for c in items]
     dropped: set[int] = set()
     for i, outer in enumerate(items):
         if i in dropped:
             continue
-        for j, inner in enumerate(items):
-            if i == j or j in dropped or i in dropped:
+        # Only a candidate whose cue starts within the outer one's content or source can be
+        # inside it: the others (skipped by the bisection, in the same order) change nothing.
+        reach = [*outer.content, *([outer.source] if outer.source else [])]
+        if not reach:
+            continue
+        first = bisect.bisect_left(starts, min(s for s, _ in reach))
+        last = bisect.bisect_right(starts, max(e for _, e in reach))
+        for j in range(first, last):
+            inner = items[j]
+            if i == j or j in dropped:
                 continue
             if _inside(inner.cue, outer.content):
                 if outer.rule == "according_to" and inner.source is not None and inner.rule != "according_to":
                     inner.via, inner.via_token = outer.source, outer.source_token
                     inner.extra["via_rule"] = "according_to"
                     dropped.add(i)
+                    break
                 elif outer.source is not None and inner.source is not None and _inside(inner.source, outer.content):
                     inner.nested_in = i
                     dropped.add(j)

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .attribution_quotes import Quote, quote_at
+from .deps import Deps, deps, subtree_bounds
+from .tokens import TokenView, token_view
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -86,42 +88,69 @@ class Lexicon:
 
 
 def candidates(doc: Doc, text: str, quotes: Sequence[Quote], lex: Lexicon, min_content: int,
-               learned: Callable[[Token], bool] | None = None) -> list[Candidate]:
+               learned: Callable[[int], bool] | None = None) -> list[Candidate]:
     """Every attribution the rules find in ``doc``, in no particular order. ``text`` is the doc's
     text (the article's), passed in because spaCy's ``Doc.text`` joins every token on each access.
-    ``learned`` (the cue tagger) is asked about the verbs and nouns no rule took; where it says
-    yes, the same parse rules, relaxed, find the source and content."""
+    ``learned`` (the cue tagger, asked with a token index) is asked about the verbs and nouns no
+    rule took; where it says yes, the same parse rules, relaxed, find the source and content.
+
+    The rules' tests on each token read the per-doc tables (:mod:`.tokens`, :mod:`.deps`); a
+    spaCy ``Token`` is made only for the tokens a rule then looks at."""
+    view, dp = token_view(doc), deps(doc)
+    lowers, lemmas, poss, dep_of = view.lower, view.lemma, view.pos, view.dep
     sents = list(doc.sents)
     sent_index = {s.start: i for i, s in enumerate(sents)}
     # Token -> sentence number, once (spaCy's Token.sent scans the doc on every call).
-    sent_of = [0] * len(doc)
-    for i, span in enumerate(sents):
-        for j in range(span.start, span.end):
-            sent_of[j] = i
+    sent_of = view.sent_id.tolist()
+    n = len(doc)
+    via_nouns = [i for i, lemma in enumerate(lemmas) if lemma in lex.via_nouns]
     found: list[Candidate] = []
-    for tok in doc:
-        si = sent_of[tok.i]
+    for i in range(n):
+        low, lemma, pos = lowers[i], lemmas[i], poss[i]
+        # Which rule the token is for, decided on the tables, in the rules' order of precedence.
+        if low == "according" and i + 1 < n and lowers[i + 1] == "to":
+            rule = "according"
+        elif low in HEARSAY and dep_of[i] == "advmod":
+            rule = "hearsay"
+        elif pos in ("VERB", "AUX") and (lemma in lex.speech or lemma in lex.stance):
+            rule = "verb"
+        elif pos == "VERB" and _speaker_that_clause(i, view, dp):
+            rule = "verb.that_clause"
+        elif pos in ("NOUN", "PROPN", "ADJ") and lemma in lex.speech and i + 1 < n and lowers[i + 1] == "that" \
+                and not (i > 0 and poss[i - 1] == "DET"):  # "the state that …" is a noun
+            rule = "surface"
+        elif pos == "NOUN" and lemma in lex.nouns:
+            rule = "noun"
+        elif learned is not None and pos in ("VERB", "NOUN"):
+            rule = ""
+        else:
+            continue
+        if not rule and not (learned is not None and learned(i)):
+            continue  # the tagger's "no", without a Token made
+        si = sent_of[i]
         sent = sents[si]
-        lemma = tok.lemma_.lower()
+        tok = doc[i]
         cand = None
         try:
-            if tok.lower_ == "according" and _is_according(tok):
-                cand = _according(tok, sent, si)
-            elif tok.lower_ in HEARSAY and tok.dep_ == "advmod":
-                cand = _hearsay(tok, sent, si)
-            elif tok.pos_ in ("VERB", "AUX") and (lemma in lex.speech or lemma in lex.stance):
-                cand = _verb(tok, text, sent, si, sents, quotes, lemma in lex.speech)
-            elif tok.pos_ == "VERB" and _speaker_that_clause(tok):
-                cand = _verb(tok, text, sent, si, sents, quotes, False)
-                if cand is not None:
-                    cand.rule = "verb.that_clause"
-            elif tok.pos_ in ("NOUN", "PROPN", "ADJ") and lemma in lex.speech and _before_that(tok) \
-                    and not (tok.i > 0 and doc[tok.i - 1].pos_ == "DET"):  # "the state that …" is a noun
-                cand = _surface(tok, sent, si)
-            elif tok.pos_ == "NOUN" and lemma in lex.nouns:
-                cand = _noun(tok, sent, si)
-            if cand is None and learned is not None and tok.pos_ in ("VERB", "NOUN") and learned(tok):
+            if not rule:  # no rule's word; the tagger said yes
                 cand = _learned(tok, text, sent, si, sents, quotes)
+            else:
+                if rule == "according":
+                    cand = _according(tok, sent, si)
+                elif rule == "hearsay":
+                    cand = _hearsay(tok, sent, si)
+                elif rule == "verb":
+                    cand = _verb(tok, text, sent, si, sents, quotes, lemma in lex.speech)
+                elif rule == "verb.that_clause":
+                    cand = _verb(tok, text, sent, si, sents, quotes, False)
+                    if cand is not None:
+                        cand.rule = "verb.that_clause"
+                elif rule == "surface":
+                    cand = _surface(tok, sent, si)
+                elif rule == "noun":
+                    cand = _noun(tok, sent, si)
+                if cand is None and learned is not None and pos in ("VERB", "NOUN") and learned(i):
+                    cand = _learned(tok, text, sent, si, sents, quotes)
         except (IndexError, ValueError):
             continue  # an odd parse costs this one candidate, never the text
         if cand is None or any(q.inner_start <= cand.cue[0] < q.inner_end for q in quotes):
@@ -136,7 +165,7 @@ def candidates(doc: Doc, text: str, quotes: Sequence[Quote], lex: Lexicon, min_c
         _add_split_quote(cand, text, quotes)
         if tok.pos_ in ("VERB", "AUX") and cand.cue_token == tok.i:
             _extend_cue(cand, tok)
-        _set_via(cand, tok, sent, lex)
+        _set_via(cand, tok, sent, lex, via_nouns)
         found.append(cand)
     found.extend(_headline_colons(doc, text, sent_index, lex.headline_words))
     return found
@@ -178,11 +207,6 @@ def _headline_colons(doc: Doc, text: str, sent_index: dict[int, int], max_words:
 # -- rules ------------------------------------------------------------------------------------
 
 
-def _is_according(tok: Token) -> bool:
-    nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
-    return nxt is not None and nxt.lower_ == "to"
-
-
 def _according(tok: Token, sent: Span, si: int) -> Candidate | None:
     doc = tok.doc
     to = tok.nbor(1)
@@ -192,7 +216,7 @@ def _according(tok: Token, sent: Span, si: int) -> Candidate | None:
     src = objs[0]
     s_start, s_end = _phrase(src)
     phrase_lo = min(tok.i, to.i)
-    phrase_hi = max(t.i for t in [tok, to, *src.subtree])
+    phrase_hi = max(tok.i, to.i, subtree_bounds(deps(doc), src.i)[1])
     content = _around(sent, phrase_lo, phrase_hi)
     return Candidate("according_to", (tok.idx, to.idx + len(to)), tok.i,
                      (doc[s_start].idx, _end(doc[s_end - 1])), src.i, content, si, form="according_to")
@@ -253,8 +277,7 @@ def _verb(tok: Token, text: str, sent: Span, si: int, sents: list[Span], quotes:
         content = _merge_gaps(text, content)
         rule = "verb.clause"
     elif tok.dep_ in PARENTHETICAL or _is_parenthetical(tok):
-        lo = min(t.i for t in tok.subtree)
-        hi = max(t.i for t in tok.subtree)
+        lo, hi = subtree_bounds(deps(doc), tok.i)
         content = _around(sent, lo, hi)
         rule = "verb.parenthetical"
     elif xcomps:
@@ -338,19 +361,16 @@ def _tail(verb: Token, first: Token) -> int:
     return last
 
 
-def _speaker_that_clause(tok: Token) -> bool:
+def _speaker_that_clause(i: int, view: TokenView, dp: Deps) -> bool:
     """Any verb whose subject is a person-like phrase and whose complement is a that-clause
     ("Trump acknowledged that …", "she learned that …"): outside the verb lists but attributive."""
-    kids = list(tok.children)
-    subj = next((c for c in kids if c.dep_ == "nsubj"), None)
-    if subj is None or not (subj.lower_ in SPEAKER_PRONOUNS or subj.pos_ == "PROPN"):
+    kids = dp.children[i]
+    dep_of, children = view.dep, dp.children
+    subj = next((c for c in kids if dep_of[c] == "nsubj"), None)
+    if subj is None or not (view.lower[subj] in SPEAKER_PRONOUNS or view.pos[subj] == "PROPN"):
         return False
-    return any(c.dep_ == "ccomp" and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children) for c in kids)
-
-
-def _before_that(tok: Token) -> bool:
-    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
-    return nxt is not None and nxt.lower_ == "that"
+    return any(dep_of[c] == "ccomp" and any(dep_of[m] == "mark" and view.lower[m] == "that" for m in children[c])
+               for c in kids)
 
 
 def _surface(tok: Token, sent: Span, si: int) -> Candidate | None:
@@ -739,8 +759,9 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def _set_via(cand: Candidate, tok: Token, sent: Span, lex: Lexicon) -> None:
-    """The channel a speaker used: "in an interview with X", "told X", "speaking to X"."""
+def _set_via(cand: Candidate, tok: Token, sent: Span, lex: Lexicon, via_nouns: Sequence[int]) -> None:
+    """The channel a speaker used: "in an interview with X", "told X", "speaking to X".
+    ``via_nouns`` are the doc's tokens whose lemma is one of ``lex.via_nouns``, in text order."""
     if cand.rule.startswith("according"):
         return
     doc = tok.doc
@@ -752,10 +773,14 @@ def _set_via(cand: Candidate, tok: Token, sent: Span, lex: Lexicon) -> None:
         if child.dep_ == "prep":
             pool.extend(_interview_objects(child, lex))
     # A fronted "In an interview with X, he said …" hangs from the main verb.
-    for t in sent:
-        if t.lemma_.lower() in lex.via_nouns and t.pos_ == "NOUN" and t.head.dep_ == "prep":
-            for prep in (c for c in t.children if c.dep_ == "prep" and c.lower_ in ("with", "to")):
-                pool.extend(c for c in prep.children if c.dep_ == "pobj")
+    view, dp = token_view(doc), deps(doc)
+    for t in via_nouns:
+        if t < sent.start or t >= sent.end:
+            continue
+        if view.pos[t] == "NOUN" and view.dep[dp.head[t]] == "prep":
+            for prep in dp.children[t]:
+                if view.dep[prep] == "prep" and view.lower[prep] in ("with", "to"):
+                    pool.extend(doc[c] for c in dp.children[prep] if view.dep[c] == "pobj")
     for cand_tok in pool:
         rng = _subtree_range(cand_tok)
         if _overlaps(rng, cand.content):

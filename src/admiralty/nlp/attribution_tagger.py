@@ -20,13 +20,17 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .deps import Deps, deps
+from .tokens import TokenView, token_view
+
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Doc, Token
 
 # Parts of speech the tagger is asked about (cue heads are verbs and nouns in PolNeAR).
 CANDIDATE_POS = frozenset({"VERB", "NOUN"})
@@ -56,12 +60,22 @@ class Context:
 
 def features(tok: Token, ctx: Context) -> list[str]:
     """The feature strings of one candidate token."""
-    lemma = tok.lemma_.lower()
-    doc = tok.doc
+    return features_at(tok.doc, tok.i, ctx)
+
+
+def features_at(doc: Doc, i: int, ctx: Context) -> list[str]:
+    """The feature strings of token ``i`` of ``doc``."""
+    return table_features(token_view(doc), deps(doc), i, ctx)
+
+
+def table_features(view: TokenView, dp: Deps, i: int, ctx: Context) -> list[str]:
+    """The feature strings of token ``i``, read from the doc's per-token tables."""
+    lowers, lemmas, poss, dep_of, children = view.lower, view.lemma, view.pos, view.dep, dp.children
+    lemma, pos, dep, h = lemmas[i], poss[i], dep_of[i], dp.head[i]
     out = [
-        "bias", f"lem={lemma}", f"pos={tok.pos_}", f"tag={tok.tag_}", f"dep={tok.dep_}",
-        f"lem_dep={lemma}|{tok.dep_}", f"pos_dep={tok.pos_}|{tok.dep_}",
-        f"head={tok.head.lemma_.lower()}", f"head_dep={tok.head.dep_}", f"head_pos={tok.head.pos_}",
+        "bias", f"lem={lemma}", f"pos={pos}", f"tag={view.tag[i]}", f"dep={dep}",
+        f"lem_dep={lemma}|{dep}", f"pos_dep={pos}|{dep}",
+        f"head={lemmas[h]}", f"head_dep={dep_of[h]}", f"head_pos={poss[h]}",
     ]
     if lemma in ctx.speech:
         out.append("lex=speech")
@@ -69,34 +83,34 @@ def features(tok: Token, ctx: Context) -> list[str]:
         out.append("lex=stance")
     if lemma in ctx.nouns:
         out.append("lex=noun")
-    if ctx.in_quote(tok.idx):
+    if ctx.in_quote(dp.idx[i]):
         out.append("in_quote")
-    prev = doc[tok.i - 1].lower_ if tok.i > 0 else "<s>"
-    nxt = doc[tok.i + 1].lower_ if tok.i + 1 < len(doc) else "</s>"
+    prev = lowers[i - 1] if i > 0 else "<s>"
+    nxt = lowers[i + 1] if i + 1 < len(lowers) else "</s>"
     out += [f"prev={prev}", f"next={nxt}", f"lem_next={lemma}|{nxt}"]
-    for kid in tok.children:
-        dep = kid.dep_
-        if dep not in KID_DEPS:
+    for kid in children[i]:
+        kdep = dep_of[kid]
+        if kdep not in KID_DEPS:
             continue
-        out.append(f"kid={dep}")
-        if dep in ("prep", "prt", "mark", "neg", "aux"):
-            out.append(f"kid={dep}:{kid.lower_}")
-            if dep in ("prep", "prt"):
-                out.append(f"lem_kid={lemma}|{kid.lower_}")
-        if dep == "ccomp" and any(m.dep_ == "mark" and m.lower_ == "that" for m in kid.children):
+        out.append(f"kid={kdep}")
+        if kdep in ("prep", "prt", "mark", "neg", "aux"):
+            out.append(f"kid={kdep}:{lowers[kid]}")
+            if kdep in ("prep", "prt"):
+                out.append(f"lem_kid={lemma}|{lowers[kid]}")
+        if kdep == "ccomp" and any(dep_of[m] == "mark" and lowers[m] == "that" for m in children[kid]):
             out.append("that_clause")
-        if dep in ("nsubj", "nsubjpass", "poss", "agent"):
+        if kdep in ("nsubj", "nsubjpass", "poss", "agent"):
             subj = kid
-            if dep == "agent":
-                subj = next((c for c in kid.children if c.dep_ == "pobj"), kid)
-            out.append(f"{dep}_pos={subj.pos_}")
-            if subj.lower_ in PERSON_PRONOUNS:
-                out.append(f"{dep}=person_pronoun")
-            label = ctx.ent_label.get(subj.idx)
+            if kdep == "agent":
+                subj = next((c for c in children[kid] if dep_of[c] == "pobj"), kid)
+            out.append(f"{kdep}_pos={poss[subj]}")
+            if lowers[subj] in PERSON_PRONOUNS:
+                out.append(f"{kdep}=person_pronoun")
+            label = ctx.ent_label.get(dp.idx[subj])
             if label:
-                out.append(f"{dep}_ent={label}")
-            elif subj.pos_ == "NOUN":
-                out.append(f"{dep}_lem={subj.lemma_.lower()}")
+                out.append(f"{kdep}_ent={label}")
+            elif poss[subj] == "NOUN":
+                out.append(f"{kdep}_lem={lemmas[subj]}")
     return out
 
 
@@ -116,5 +130,5 @@ class Tagger:
         return cls(dict(zip(names, coef.tolist(), strict=True)), bias)
 
     def prob(self, feats: Sequence[str]) -> float:
-        z = self.bias + sum(self.weights.get(f, 0.0) for f in feats)
+        z = self.bias + sum(map(self.weights.get, feats, repeat(0.0)))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
