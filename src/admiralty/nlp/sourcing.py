@@ -13,8 +13,10 @@ when the text says something is not confirmed, else ``confirmed``, else ``none``
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..model import Confirmation, Cue, Sourcing
@@ -47,15 +49,62 @@ def cue_patterns(lines: tuple[str, ...]) -> tuple[tuple[str, re.Pattern[str]], .
 
 def find_cues(text: str, patterns: tuple[tuple[str, re.Pattern[str]], ...]) -> tuple[Cue, ...]:
     """Non-overlapping cue matches in text order (the longest wins an overlap)."""
+    gate, covers, firsts = _gating(patterns)
+    starts: dict[str, list[int]] = {}
+    if gate is not None:
+        for m in gate.finditer(text):
+            for word in covers[m.lastgroup or ""]:
+                starts.setdefault(word, []).append(m.start())
     hits = []
-    for kind, pattern in patterns:
-        for m in pattern.finditer(text):
+    for (kind, pattern), first in zip(patterns, firsts, strict=True):
+        found = pattern.finditer(text) if first is None else _matches_at(pattern, text, starts.get(first, ()))
+        for m in found:
             hits.append((m.end() - m.start(), m.start(), m.end(), kind))
     cues: list[Cue] = []
     for _, start, end, kind in sorted(hits, key=lambda h: (-h[0], h[1], h[3])):
         if not any(start < c.end and c.start < end for c in cues):
             cues.append(Cue(start, end, text[start:end], kind))
     return tuple(sorted(cues, key=lambda c: (c.start, c.end)))
+
+
+# A cue pattern as ``cue_patterns`` writes it: a word boundary, then a first word of letters.
+_FIRST_WORD = re.compile(r"\\b([a-z]+)(?:\\s\+|\\b$)")
+
+
+@functools.lru_cache(maxsize=8)
+def _gating(
+    patterns: tuple[tuple[str, re.Pattern[str]], ...],
+) -> tuple[re.Pattern[str] | None, dict[str, tuple[str, ...]], tuple[str | None, ...]]:
+    """One scan for the first words of all the patterns, so each pattern is tried only where
+    its first word begins: (the scan, the first words each of its matches stands for, each
+    pattern's first word or None when it must scan the text itself). A pattern can only match
+    where its first word does, so ``find_cues`` finds exactly what each pattern's own
+    ``finditer`` would."""
+    firsts: list[str | None] = []
+    for _, pattern in patterns:
+        m = _FIRST_WORD.match(pattern.pattern)
+        firsts.append(m.group(1) if m and pattern.flags == re.IGNORECASE | re.UNICODE else None)
+    # Longest first: where several first words match at one place ("not", "no"), the scan
+    # reports the longest, which stands for every first word that is a prefix of it.
+    words = sorted({w for w in firsts if w}, key=lambda w: (-len(w), w))
+    if not words:
+        return None, {}, tuple(firsts)
+    gate = re.compile(r"\b(?:" + "|".join(f"(?P<w{k}>{w})" for k, w in enumerate(words)) + ")", re.IGNORECASE)
+    covers = {f"w{k}": tuple(v for v in words if w.startswith(v)) for k, w in enumerate(words)}
+    return gate, covers, tuple(firsts)
+
+
+def _matches_at(pattern: re.Pattern[str], text: str, starts: list[int] | tuple[()]) -> Iterator[re.Match[str]]:
+    """What ``pattern.finditer(text)`` yields when the pattern can only match at ``starts``
+    (ascending): the leftmost match at or after the end of the previous one."""
+    end = 0
+    for at in starts:
+        if at < end:
+            continue
+        m = pattern.match(text, at)
+        if m is not None:
+            yield m
+            end = m.end()
 
 
 def confirmation_of(cues: tuple[Cue, ...]) -> Confirmation:
