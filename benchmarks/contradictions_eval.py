@@ -155,7 +155,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="step", required=True)
     c = sub.add_parser("candidates")
-    c.add_argument("--corpus", choices=["polnear", "fakenewsnet", "ruwa"], default="polnear")
+    c.add_argument("--corpus", choices=["polnear", "fakenewsnet", "ruwa", "ruwa_rest"], default="polnear")
     c.add_argument("--work", type=Path, default=None)
     c.add_argument("--out", type=Path, default=None)
     c.add_argument("--sample", type=int, default=60)
@@ -173,6 +173,13 @@ def main() -> None:
     else:
         for path in args.labels:
             print(path.name, json.dumps(precision(path), indent=1))
+        if len(args.labels) > 1:
+            k = n = 0
+            for path in args.labels:
+                got = precision(path).get("all", {})
+                k, n = k + got.get("contradictions", 0), n + got.get("pairs", 0)
+            lo, hi = wilson(k, n)
+            print(f"pooled: {k} / {n} = {k / max(1, n):.3f} (Wilson 95 % {lo:.2f}-{hi:.2f})")
 
 
 if __name__ == "__main__":

@@ -61,6 +61,8 @@ def test_frames_and_what_they_deny(lex: contradiction.Lexicons) -> None:
         "Officials dismissed reports of a cholera outbreak in the camp as propaganda.": "cholera outbreak in the camp",
         "Moscow claims accusations of a massacre by Russian forces are fake news": "massacre by Russian forces",
         "The president called the report on the deaths of civilians a fake.": "on the deaths of civilians",
+        "Kremlin rejects U.S. claims Putin is being misled by advisers.": "Putin is being misled by advisers",
+        "The ambassador dismissed reports of an attack on the plant.": "attack on the plant",
     }
     for text, denied in cases.items():
         f = contradiction.frame(text, lex)
@@ -70,7 +72,11 @@ def test_frames_and_what_they_deny(lex: contradiction.Lexicons) -> None:
                  "Ukraine accuses Russia of a massacre; Moscow denies it",
                  "The minister was dismissed as head of the agency.",
                  "Russian troops staged a massacre of civilians.",  # "staged" = carried out, no copula
-                 "Russia launched a false campaign to hide its guilt"):
+                 "Russia launched a false campaign to hide its guilt",
+                 # rules/3: "reject" / "dismiss" of a thing done is a refusal, not a denial of a report
+                 "Turkey rejects Russia's annexation of Ukrainian territory",
+                 "The court rejected the petition to change the measure of restraint",
+                 "The judge dismissed the lawsuit against the governor"):
         assert contradiction.frame(text, lex) is None, text
     # The attribution cue outside the span frames the whole claim; so does a frame before it.
     f = contradiction.frame_of(C("its forces killed civilians in Bucha", frame_cue="denied"), lex)

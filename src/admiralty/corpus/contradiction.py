@@ -17,27 +17,28 @@ proposition, word for word up to what the rule explains, and disagree on it:
   articles published within ``contradiction_max_days_apart`` days of each other.
 
 * ``contradiction.denial`` -- one claim puts a proposition under a denial or refutation frame and
-  the other claim, from another article, asserts that proposition ("Kremlin denies its forces killed
-  civilians in Bucha" / "Russian forces killed civilians in Bucha"). Real disagreement in news is
-  written as a report of disagreement, not as the same sentence negated. The frames
-  (``lexicons/denial_frames.txt``): a refutation verb ("X denied that P", "X rejects claims that
-  P", "vehemently denied P"); a falsity word joined to the proposition ("P is fake", "calls P a
-  provocation", "dismissed P as propaganda"); a prefix ("there is no truth in reports that P",
-  "contrary to claims that P"); and, when the claim is only the content of an attribution whose
-  cue is a refutation verb, the whole claim. The denied proposition runs to the next clause
-  boundary, report nouns ("allegations that", "claims of") dropped from its front; an anaphoric
-  object ("Moscow denies it") is no proposition. The other claim must be a certain, affirmed fact
-  carrying no frame or falsity word of its own, and must contain at least
-  ``contradiction_denial_min_coverage`` of the denied proposition's content words (at least
-  ``contradiction_denial_min_shared_words`` of them, its figures included) and at least
-  ``contradiction_denial_min_predicate_coverage`` of its words other than names (what is said of
-  Russia and Bucha: "killed", "civilians", "forces"), share a named entity, and be published
-  within ``contradiction_denial_max_days_apart`` days (a denial often comes days after the report
-  it denies). Words of ``lexicons/contradiction_synonyms.txt`` read as one for this rule only
-  (troops / forces / military, killed / murdered). A denied gerund takes the speaker as its agent
-  ("Russia denies killing civilians" needs Russia in the other claim). A claim whose sentence
-  puts it under a frame before its span ("disproves Russia's claim that" + the claim) is framed
-  too, and so never the asserting side.
+  the other claim, from another article, asserts that proposition ("Kremlin denies its forces
+  killed civilians in Bucha" / "Russian forces killed civilians in Bucha"). Real disagreement in
+  news is written as a report of disagreement, not as the same sentence negated. The frames
+  (``lexicons/denial_frames.txt``): a refutation verb ("X denied that P", "vehemently denied P");
+  a verb that denies only what is said, with a report noun for object ("X rejects claims that P",
+  "dismissed reports of P": "Turkey rejects Russia's annexation" refuses, it denies nothing); a
+  falsity word joined to the proposition ("P is fake", "calls P a provocation", "dismissed P as
+  propaganda"); a prefix ("there is no truth in reports that P", "contrary to claims that P");
+  and, when the claim is only the content of an attribution whose cue is a refutation verb, the
+  whole claim. The denied proposition runs to the next clause boundary, report nouns ("allegations
+  that", "claims of") dropped from its front; an anaphoric object ("Moscow denies it") is no
+  proposition. The other claim must be a certain, affirmed fact carrying no frame or falsity word
+  of its own, and must contain at least ``contradiction_denial_min_coverage`` of the denied
+  proposition's content words (at least ``contradiction_denial_min_shared_words`` of them, its
+  figures included) and at least ``contradiction_denial_min_predicate_coverage`` of its words
+  other than names (what is said of Russia and Bucha: "killed", "civilians", "forces"), share a
+  named entity, and be published within ``contradiction_denial_max_days_apart`` days (a denial
+  often comes days after the report it denies). Words of ``lexicons/contradiction_synonyms.txt``
+  read as one for this rule only (troops / forces / military, killed / murdered). A denied gerund
+  takes the speaker as its agent ("Russia denies killing civilians" needs Russia in the other
+  claim). A claim whose sentence puts it under a frame before its span ("disproves Russia's claim
+  that" + the claim) is framed too, and so never the asserting side.
 
 Every rule of rules/1 (polarity, antonym, quantity) also needs (the gate): both claims facts
 stated as certain (a hedge, an opinion, a prediction or a question asserts nothing that can be
@@ -68,7 +69,7 @@ from typing import Any, Protocol
 
 from ..resources import Resources
 
-VERSION = "contradiction.rules/2"
+VERSION = "contradiction.rules/3"
 
 _FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"', "`": "'"})
 _TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+(?:[.,]\d+)*")
@@ -105,6 +106,7 @@ class DenialLexicon:
     """``lexicons/denial_frames.txt`` by kind; phrases as word tuples."""
 
     verbs: frozenset[tuple[str, ...]]
+    claim_verbs: frozenset[tuple[str, ...]]  # deny only with a report object ("rejects claims that")
     false: frozenset[tuple[str, ...]]
     copulas: frozenset[str]
     prefixes: frozenset[tuple[str, ...]]
@@ -115,12 +117,17 @@ class DenialLexicon:
 
     @property
     def longest(self) -> int:
-        return max((len(p) for ps in (self.verbs, self.false, self.prefixes, self.stops) for p in ps), default=1)
+        return max((len(p) for ps in (self.verbs, self.claim_verbs, self.false, self.prefixes, self.stops)
+                    for p in ps), default=1)
 
     @property
     def firsts(self) -> frozenset[str]:
         """First words of the cue phrases: a text with none of them has no frame (a fast test)."""
-        return frozenset(p[0] for ps in (self.verbs, self.false, self.prefixes) for p in ps if p)
+        return frozenset(p[0] for ps in (self.verbs, self.claim_verbs, self.false, self.prefixes) for p in ps if p)
+
+    @property
+    def all_verbs(self) -> frozenset[tuple[str, ...]]:
+        return self.verbs | self.claim_verbs
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +194,8 @@ def lexicons(res: Resources) -> Lexicons:
             if phrase.strip():
                 kinds.setdefault(kind.strip(), set()).add(tuple(words(phrase)))
         one = {k: frozenset(p[0] for p in v if len(p) == 1) for k, v in kinds.items()}
-        denial = DenialLexicon(frozenset(kinds.get("verb", ())), frozenset(kinds.get("false", ())),
+        denial = DenialLexicon(frozenset(kinds.get("verb", ())), frozenset(kinds.get("claim", ())),
+                               frozenset(kinds.get("false", ())),
                                one.get("copula", frozenset()), frozenset(kinds.get("prefix", ())),
                                one.get("report", frozenset()), one.get("adverb", frozenset()),
                                frozenset(kinds.get("anaphor", ())), frozenset(kinds.get("stop", ())))
@@ -410,6 +418,15 @@ def _strip_report(toks: list[tuple[str, int, int]], lo: int, hi: int, d: DenialL
     return k
 
 
+_REPORT_FUNCTION = frozenset({"of", "about", "any", "by"})
+
+
+def _reported(toks: list[tuple[str, int, int]], lo: int, start: int, d: DenialLexicon) -> bool:
+    """Whether ``toks[lo:start]`` (what was dropped before the proposition) holds a report noun or
+    "that": the object of "rejects" is something said, not a thing done."""
+    return any(w in d.report and w not in _DETERMINERS and w not in _REPORT_FUNCTION for w, _, _ in toks[lo:start])
+
+
 def _blocked(toks: list[tuple[str, int, int]], k: int) -> bool:
     """A negated or refused cue ("did not deny", "refused to deny") frames nothing."""
     return any(w in _BLOCKERS for w, _, _ in toks[max(0, k - 3) : k])
@@ -431,10 +448,13 @@ def frame(text: str, lex: Lexicons, cue: str = "") -> Frame | None:
         return None
     if cue:
         ctoks = [w for w, _, _ in _spans(cue) if w not in d.adverbs]
-        if ctoks and any(tuple(ctoks[:n]) in d.verbs for n in range(1, len(ctoks) + 1)) and toks:
+        plain = any(tuple(ctoks[:n]) in d.verbs for n in range(1, len(ctoks) + 1))
+        claim = any(tuple(ctoks[:n]) in d.claim_verbs for n in range(1, len(ctoks) + 1))
+        if (plain or claim) and toks:
             start = _strip_report(toks, 0, len(toks), d)
-            lo, hi = _clause_bounds(text, toks, d.stops, start, longest)
-            return Frame("attribution", cue, "", _text(text, toks, start, hi))
+            if plain or _reported(toks, 0, start, d):
+                lo, hi = _clause_bounds(text, toks, d.stops, start, longest)
+                return Frame("attribution", cue, "", _text(text, toks, start, hi))
     for k in range(len(toks)):
         n = _match_at(toks, k, d.prefixes, longest)
         if n:
@@ -443,8 +463,9 @@ def frame(text: str, lex: Lexicons, cue: str = "") -> Frame | None:
             if start < hi and toks[start][0] not in _WH:
                 return Frame("prefix", _text(text, toks, k, k + n), _text(text, toks, lo, k),
                              _text(text, toks, start, hi))
-        n = _match_at(toks, k, d.verbs, longest)
+        n = _match_at(toks, k, d.all_verbs, longest)
         if n and not _blocked(toks, k):
+            plain = _match_at(toks, k, d.verbs, longest) == n
             lo, _ = _clause_bounds(text, toks, d.stops, k, longest)
             j = k + n
             while j < len(toks) and toks[j][0] in d.adverbs:
@@ -456,11 +477,14 @@ def frame(text: str, lex: Lexicons, cue: str = "") -> Frame | None:
             if body in d.anaphors:
                 continue
             # "dismissed P as propaganda": the proposition ends before the copula.
+            called_false = False
             for m in range(j + 1, hi):
                 if toks[m][0] in d.copulas and _false_after(toks, m + 1, hi, d, longest):
-                    hi = m
+                    hi, called_false = m, True
                     break
             start = _strip_report(toks, j, hi, d)
+            if not (plain or called_false or _reported(toks, j, start, d)):
+                continue  # "rejects the annexation": a refusal, not a denial of a report
             if start < hi and toks[start][0] not in _WH:
                 return Frame("verb", _text(text, toks, k, k + n), _text(text, toks, lo, k),
                              _text(text, toks, start, hi))
@@ -514,10 +538,10 @@ def _false_frame(text: str, toks: list[tuple[str, int, int]], k: int, n: int, d:
         end = j if toks[j][0] == "as" else j + 1
         verb = next((m for m in range(end - 1, lo - 1, -1)
                      if (toks[m][0] in d.copulas and toks[m][0] not in _LINKING and toks[m][0] != "as")
-                     or _match_at(toks, m, d.verbs, longest)), -1)
+                     or _match_at(toks, m, d.all_verbs, longest)), -1)
         if verb < 0 or _blocked(toks, verb):
             return None
-        start = verb + (_match_at(toks, verb, d.verbs, longest) or 1)
+        start = verb + (_match_at(toks, verb, d.all_verbs, longest) or 1)
         cue = f"{_text(text, toks, verb, start)} ... {_text(text, toks, k, k + n)}"
     begin = _strip_report(toks, start, end, d)
     if begin >= end:
@@ -546,7 +570,7 @@ def frame_of(c: ClaimLike, lex: Lexicons) -> Frame | None:
 
 def _mentions_falsity(toks: list[tuple[str, int, int]], d: DenialLexicon) -> bool:
     longest = d.longest
-    return any(_match_at(toks, k, d.verbs, longest) or _match_at(toks, k, d.false, longest)
+    return any(_match_at(toks, k, d.all_verbs, longest) or _match_at(toks, k, d.false, longest)
                or _match_at(toks, k, d.prefixes, longest) for k in range(len(toks)))
 
 
