@@ -34,6 +34,7 @@ What is extracted, and how (rules over the spaCy parse, word lists in ``lexicons
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ from ..model import Claim, Cue, record_id
 from ..pipeline import replace, stage
 from . import quantities as quantities_mod
 from . import times as times_mod
+from .deps import deps
 from .tokens import token_view
 
 if TYPE_CHECKING:
@@ -80,6 +82,7 @@ class PhraseSet:
     """Lower-cased phrases matched on whole tokens (longest match first)."""
 
     def __init__(self, phrases: Iterable[str]) -> None:
+        self._last: tuple[list[str], list[tuple[int, int]]] | None = None
         self.by_first: dict[str, list[tuple[str, ...]]] = {}
         for phrase in phrases:
             words = tuple(_split_words(phrase))
@@ -95,6 +98,18 @@ class PhraseSet:
             if i + len(words) < len(lows) and all(lows[i + k] == w for k, w in enumerate(words)):
                 return len(words)
         return 0
+
+    def hits(self, lows: list[str]) -> list[tuple[int, int]]:
+        """``(i, match_at(lows, i))`` for every token ``i`` where a phrase starts, in text order.
+        Kept for the last ``lows`` asked about (one doc at a time: the stage asks for each
+        claim of the doc in turn)."""
+        last = self._last
+        if last is not None and last[0] is lows:
+            return last[1]
+        first = self.by_first
+        found = [(i, n) for i in range(len(lows) - 1) if lows[i] in first and (n := self.match_at(lows, i))]
+        self._last = (lows, found)
+        return found
 
 
 def _low(tok: Token) -> str:
@@ -241,20 +256,23 @@ def _words(doc: Doc, lo: int, hi: int) -> int:
 
 def _segments(doc: Doc) -> list[tuple[int, int]]:
     """Sentences, cut again at line breaks, without surrounding whitespace tokens."""
+    view = token_view(doc)
+    space, words = view.is_space, view.text
     out = []
-    for sent in doc.sents:
-        lo = sent.start
-        for i in range(sent.start, sent.end):
-            tok = doc[i]
-            if (tok.is_space and "\n" in tok.text) or "\n" in tok.whitespace_:
-                out.append((lo, i + (0 if tok.is_space else 1)))
+    for start, end in view.sents:
+        lo = start
+        for i in range(start, end):
+            # (a line break is always a space token of its own: spaCy's trailing whitespace
+            # after a token is one plain space at most)
+            if space[i] and "\n" in words[i]:
+                out.append((lo, i))
                 lo = i + 1
-        out.append((lo, sent.end))
+        out.append((lo, end))
     cleaned = []
     for lo, hi in out:
-        while lo < hi and doc[lo].is_space:
+        while lo < hi and space[lo]:
             lo += 1
-        while hi > lo and doc[hi - 1].is_space:
+        while hi > lo and space[hi - 1]:
             hi -= 1
         if hi > lo:
             cleaned.append((lo, hi))
@@ -264,12 +282,14 @@ def _segments(doc: Doc) -> list[tuple[int, int]]:
 def _head_of(doc: Doc, lo: int, hi: int) -> Token:
     """The token of ``[lo, hi)`` highest in the parse: its head lies outside the range (or is
     itself); a verb is preferred when several tokens qualify (a segment cut at a line break)."""
+    view, heads = token_view(doc), deps(doc).head
+    punct, space = view.is_punct, view.is_space
     tops = [
-        t for t in doc[lo:hi]
-        if not (t.is_punct or t.is_space) and (t.head.i == t.i or not lo <= t.head.i < hi)
+        i for i in range(lo, hi)
+        if not (punct[i] or space[i]) and (heads[i] == i or not lo <= heads[i] < hi)
     ]
-    verbs = [t for t in tops if t.pos_ in ("VERB", "AUX")]
-    return (verbs or tops or [doc[lo]])[0]
+    verbs = [i for i in tops if view.pos[i] in ("VERB", "AUX")]
+    return doc[(verbs or tops or [lo])[0]]
 
 
 def _is_boilerplate(doc: Doc, lo: int, hi: int, head: Token, lex: ClaimLexicon) -> bool:
@@ -277,30 +297,35 @@ def _is_boilerplate(doc: Doc, lo: int, hi: int, head: Token, lex: ClaimLexicon) 
     no subject and no auxiliary: "Read Full Article at ...", "Before you go, sign the petition"),
     site furniture (``claims_boilerplate.txt``: "Sign up", "Privacy Policy", "posted with
     permission"), or a bare reporting frame whose content follows the colon ("L.A. Times reports:")."""
-    first = next((t for t in doc[lo:hi] if not t.is_punct), None)
-    has_subject = any(c.dep_ in SUBJECT_DEPS for c in head.children)
-    has_aux = any(c.dep_ in ("aux", "auxpass") for c in head.children)
+    view, dp = token_view(doc), deps(doc)
+    dep_of, h = view.dep, head.i
+    first = next((i for i in range(lo, hi) if not view.is_punct[i]), None)
+    has_subject = any(dep_of[c] in SUBJECT_DEPS for c in dp.children[h])
+    has_aux = any(dep_of[c] in ("aux", "auxpass") for c in dp.children[h])
+    tag = view.tag[h]
     if not has_subject and first is not None and (
-        (head.tag_ == "VB" and first.i == head.i)
+        (tag == "VB" and first == h)
         # a base form heading the sentence after an adjunct; the parser tags some as present
-        or (head.tag_ in ("VB", "VBP") and not has_aux and head.dep_ == "ROOT")
+        or (tag in ("VB", "VBP") and not has_aux and dep_of[h] == "ROOT")
     ):
         return True
-    lows = _lows(doc)
-    if any(lex.boilerplate.match_at(lows, i) for i in range(lo, hi)):
+    hits = lex.boilerplate.hits(_lows(doc))
+    k = bisect.bisect_left(hits, (lo, 0))
+    if k < len(hits) and hits[k][0] < hi:
         return True
-    last = next((t for t in reversed(doc[lo:hi]) if not t.is_space), None)
+    last = next((i for i in range(hi - 1, lo - 1, -1) if not view.is_space[i]), None)
     return (
         last is not None
-        and last.text == ":"
-        and head.lemma_.lower() in lex.reporting
-        and not any(c.dep_ in ("ccomp", "xcomp", "dobj") for c in head.children)
+        and view.text[last] == ":"
+        and view.lemma[h] in lex.reporting
+        and not any(dep_of[c] in ("ccomp", "xcomp", "dobj") for c in dp.children[h])
     )
 
 
 def _core(doc: Doc, lo: int, hi: int, head: Token, lex: ClaimLexicon, cfg: Settings) -> Piece:
     """The claim part of a segment: the complement of a reporting frame, or all of it."""
     total = max(_words(doc, lo, hi), 1)
+    view = token_view(doc)
     if head.lemma_.lower() in lex.reporting:
         comps = [c for c in head.children if c.dep_ in ("ccomp", "xcomp") and lo <= c.i < hi]
         comps = [c for c in comps if c.dep_ == "ccomp" or c.pos_ in ("VERB", "AUX")]
@@ -308,7 +333,7 @@ def _core(doc: Doc, lo: int, hi: int, head: Token, lex: ClaimLexicon, cfg: Setti
             clo, chi = comp.left_edge.i, comp.right_edge.i + 1
             clo = max(clo, lo)
             chi = min(chi, hi)
-            while clo < chi and (doc[clo].dep_ == "mark" or (doc[clo].is_punct and doc[clo].lower_ in (",", ":"))):
+            while clo < chi and (view.dep[clo] == "mark" or (view.is_punct[clo] and view.lower[clo] in (",", ":"))):
                 clo += 1
             if head.i < clo:
                 # the frame comes first: the claim runs to the end of the segment (this also
@@ -321,17 +346,16 @@ def _core(doc: Doc, lo: int, hi: int, head: Token, lex: ClaimLexicon, cfg: Setti
     for m in range(lo + 1, lo + max(2, int((hi - lo) * (1 - cfg.frame_min_share)))):
         if m >= hi - 1:
             break
-        tok, prev = doc[m], doc[m - 1]
-        if tok.lower_ == "that" and tok.dep_ == "mark" and (
-            prev.lemma_.lower() in lex.reporting or prev.lower_ in lex.reporting
+        if view.lower[m] == "that" and view.dep[m] == "mark" and (
+            view.lemma[m - 1] in lex.reporting or view.lower[m - 1] in lex.reporting
         ):
             if _words(doc, m + 1, hi) >= max(cfg.min_tokens, cfg.frame_min_share * total):
-                return Piece(m + 1, hi, tok.head, frame=tuple(range(lo, m + 1)), frame_head=prev)
+                return Piece(m + 1, hi, doc[m].head, frame=tuple(range(lo, m + 1)), frame_head=doc[m - 1])
             break
     # "According to X, Y" (possibly after "But,"): the claim starts after the comma
     for i in range(lo, min(hi - 1, lo + 4)):
-        if doc[i].lower_ == "according" and doc[i + 1].lower_ == "to":
-            comma = next((k for k in range(i + 2, hi) if doc[k].text == ","), None)
+        if view.lower[i] == "according" and view.lower[i + 1] == "to":
+            comma = next((k for k in range(i + 2, hi) if view.text[k] == ","), None)
             if comma is not None and comma < head.i and _words(doc, comma + 1, hi) >= cfg.min_tokens:
                 frame = tuple(range(lo, comma + 1))
                 return Piece(comma + 1, hi, head, frame=frame, frame_head=None)
@@ -343,30 +367,37 @@ def _split(doc: Doc, core: Piece, lex: ClaimLexicon, cfg: Settings) -> list[Piec
     """Cut a core into clauses: coordinated clauses with their own subject, and a trailing
     non-restrictive relative clause."""
     cuts: list[tuple[int, Token, bool]] = []  # (first token, clause head, is relative clause)
+    view, dp = token_view(doc), deps(doc)
+    dep_of, heads, children = view.dep, dp.head, dp.children
     last = core.hi - 1
-    while last > core.lo and doc[last].is_punct:
+    while last > core.lo and view.is_punct[last]:
         last -= 1
-    for tok in doc[core.lo : core.hi]:
+    frame_i = core.frame_head.i if core.frame_head is not None else None
+    for i in range(core.lo, core.hi):
+        dep = dep_of[i]
         frame_conj = (
-            core.frame_head is not None
-            and tok.head.i == core.frame_head.i
-            and tok.dep_ == "conj"
-            and any(c.dep_ == "mark" for c in tok.children)
+            frame_i is not None
+            and heads[i] == frame_i
+            and dep == "conj"
+            and any(dep_of[c] == "mark" for c in children[i])
         )
-        if tok.dep_ in ("conj", "parataxis") and tok.pos_ in ("VERB", "AUX") and (
-            tok.head.i == core.head.i or frame_conj
+        if dep in ("conj", "parataxis") and view.pos[i] in ("VERB", "AUX") and (
+            heads[i] == core.head.i or frame_conj
         ):
-            if not any(c.dep_ in SUBJECT_DEPS for c in tok.children):
+            if not any(dep_of[c] in SUBJECT_DEPS for c in children[i]):
                 continue
-            if tok.dep_ == "parataxis" and tok.lemma_.lower() in lex.reporting:
+            if dep == "parataxis" and view.lemma[i] in lex.reporting:
                 continue
+            tok = doc[i]
             start = tok.left_edge.i
             if start > core.lo and tok.right_edge.i >= last:
                 cuts.append((start, tok, False))
-        elif tok.dep_ == "relcl" and tok.right_edge.i >= last:
-            start = tok.left_edge.i
-            if start - 1 > core.lo and doc[start - 1].text == "," and doc[start].lower_ in RELATIVE_OPENERS:
-                cuts.append((start, tok, True))
+        elif dep == "relcl":
+            tok = doc[i]
+            if tok.right_edge.i >= last:
+                start = tok.left_edge.i
+                if start - 1 > core.lo and view.text[start - 1] == "," and view.lower[start] in RELATIVE_OPENERS:
+                    cuts.append((start, tok, True))
     if not cuts:
         return [core]
     cuts.sort(key=lambda c: c[0])
@@ -387,16 +418,18 @@ def _split(doc: Doc, core: Piece, lex: ClaimLexicon, cfg: Settings) -> list[Piec
 
 def _trim(doc: Doc, lo: int, hi: int) -> tuple[int, int]:
     """Drop leading conjunctions and punctuation, and trailing commas and spaces."""
+    view = token_view(doc)
+    space, dep_of, words = view.is_space, view.dep, view.text
     while lo < hi and (
-        doc[lo].is_space
-        or (doc[lo].dep_ in ("cc", "mark") and doc[lo].lower_ in ("and", "but", "or", "that"))
-        or doc[lo].text in (",", ";", ":", "-", "\u2013", "\u2014")
+        space[lo]
+        or (dep_of[lo] in ("cc", "mark") and view.lower[lo] in ("and", "but", "or", "that"))
+        or words[lo] in (",", ";", ":", "-", "\u2013", "\u2014")
     ):
         lo += 1
     while hi > lo and (
-        doc[hi - 1].is_space
-        or (doc[hi - 1].is_punct and doc[hi - 1].text not in CLOSING)
-        or doc[hi - 1].dep_ == "cc"
+        space[hi - 1]
+        or (view.is_punct[hi - 1] and words[hi - 1] not in CLOSING)
+        or dep_of[hi - 1] == "cc"
     ):
         hi -= 1
     return lo, hi
@@ -414,44 +447,45 @@ def _cue(doc: Doc, i: int, j: int, kind: str) -> Cue:
 def _phrase_cues(doc: Doc, idx: Sequence[int], phrases: PhraseSet, kind: str) -> list[Cue]:
     """Phrase matches whose tokens all lie in ``idx`` (a sorted run or runs of token indices)."""
     allowed = set(idx)
-    out, k = [], 0
-    ordered = sorted(allowed)
-    lows = _lows(doc)
-    while k < len(ordered):
-        i = ordered[k]
-        n = phrases.match_at(lows, i)
-        if n and all(i + m in allowed for m in range(n)):
+    out = []
+    # Walking the allowed tokens in order, a match taken skips the tokens it covers; the others
+    # are tried one by one. Only the tokens where a phrase starts can match.
+    taken_to = -1
+    for i, n in phrases.hits(_lows(doc)):
+        if i < taken_to or i not in allowed:
+            continue
+        if all(i + m in allowed for m in range(n)):
             out.append(_cue(doc, i, i + n, kind))
-            k += n
-        else:
-            k += 1
+            taken_to = i + n
     return out
 
 
 def _hedge_cues(doc: Doc, idx: Sequence[int], lex: ClaimLexicon) -> list[Cue]:
     cues = _phrase_cues(doc, idx, lex.hedges, "hedge")
     covered = {(c.start, c.end) for c in cues}
+    view, dp, lows = token_view(doc), deps(doc), _lows(doc)
+    tags, poss, lemmas, lowers, dep_of = view.tag, view.pos, view.lemma, view.lower, view.dep
+    n = len(lowers)
     for i in idx:
-        tok = doc[i]
-        low = _low(tok)
-        if tok.tag_ == "MD" and low in lex.hedge_modals:
+        low = lows[i]
+        if tags[i] == "MD" and low in lex.hedge_modals:
             cues.append(_cue(doc, i, i + 1, "hedge"))
-        elif tok.pos_ == "VERB" and tok.lemma_.lower() in lex.hedge_verbs:
-            if any(c.dep_ in ("xcomp", "ccomp", "acomp", "attr", "oprd") for c in tok.children) or (
-                i + 1 < len(doc) and doc[i + 1].lower_ in ("to", "that", "as", "like")
+        elif poss[i] == "VERB" and lemmas[i] in lex.hedge_verbs:
+            if any(dep_of[c] in ("xcomp", "ccomp", "acomp", "attr", "oprd") for c in dp.children[i]) or (
+                i + 1 < n and lowers[i + 1] in ("to", "that", "as", "like")
             ):
                 cues.append(_cue(doc, i, i + 1, "hedge"))
-        elif low == "according" and i + 1 < len(doc) and doc[i + 1].lower_ == "to":
-            objs = [c for c in doc[i + 1].children if c.dep_ == "pobj"]
-            if objs and objs[0].lemma_.lower() in lex.anonymous | {o.rstrip("s") for o in lex.anonymous}:
-                span = (tok.idx, objs[0].idx + len(objs[0].text))
+        elif low == "according" and i + 1 < n and lowers[i + 1] == "to":
+            objs = [c for c in dp.children[i + 1] if dep_of[c] == "pobj"]
+            if objs and lemmas[objs[0]] in lex.anonymous | {o.rstrip("s") for o in lex.anonymous}:
+                span = (dp.idx[i], dp.end[objs[0]])
                 if not any(s <= span[0] < e for s, e in covered):
-                    cues.append(_cue(doc, i, objs[0].i + 1, "hedge"))
-        elif low in lex.anonymous and tok.dep_ in ("nsubj",) and tok.head.lemma_.lower() in lex.reporting:
+                    cues.append(_cue(doc, i, objs[0] + 1, "hedge"))
+        elif low in lex.anonymous and dep_of[i] == "nsubj" and lemmas[dp.head[i]] in lex.reporting:
             # "sources say", "the interlocutors specify"
-            verb = tok.head
-            lo, hi = min(tok.i, verb.i), max(tok.i, verb.i) + 1
-            if hi - lo <= 3 and not any((doc[lo].idx, doc[hi - 1].idx) == s for s in covered):
+            verb = dp.head[i]
+            lo, hi = min(i, verb), max(i, verb) + 1
+            if hi - lo <= 3 and not any((dp.idx[lo], dp.idx[hi - 1]) == s for s in covered):
                 cues.append(_cue(doc, lo, hi, "hedge"))
     return _dedupe(cues)
 
@@ -565,15 +599,21 @@ def _in_main_clause(tok: Token, head: Token) -> bool:
     """Whether ``tok`` belongs to the clause headed by ``head`` rather than to a clause embedded
     in it: its path up to ``head`` crosses no clausal dependency (``EMBEDDING_DEPS``). A token
     whose path never meets ``head`` (a frame word) counts as main when it crosses none either."""
+    doc = tok.doc
+    return _in_main_clause_at(token_view(doc).dep, deps(doc).head, tok.i, head.i)
+
+
+def _in_main_clause_at(dep_of: Sequence[str], heads: Sequence[int], tok: int, head: int) -> bool:
+    """:func:`_in_main_clause` on the doc's tables (token indices)."""
     node = tok
-    for _ in range(len(tok.doc)):
-        if node.i == head.i:
+    for _ in range(len(heads)):
+        if node == head:
             return True
-        if node.i != tok.i and node.dep_ in EMBEDDING_DEPS:
+        if node != tok and dep_of[node] in EMBEDDING_DEPS:
             return False
-        if node.head.i == node.i:
+        if heads[node] == node:
             return True
-        node = node.head
+        node = heads[node]
     return True
 
 
@@ -596,19 +636,23 @@ def _type_cues(
                 strong.append(cue)
         else:
             weak.append(cue)
+    view, dp, lows = token_view(doc), deps(doc), _lows(doc)
+    tags, dep_of, lowers = view.tag, view.dep, view.lower
     for i in idx:
-        tok = doc[i]
-        low = _low(tok)
-        if not _in_main_clause(tok, head):
-            continue
-        if tok.tag_ == "MD" and low in lex.prediction_md:
-            prediction.append(_cue(doc, i, i + 1, "prediction"))
-        elif (tok.tag_ == "MD" and low in lex.opinion_md) or (
-            tok.pos_ == "VERB"
-            and tok.lemma_.lower() in lex.opinion_first
-            and any(c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in tok.children)
+        low = lows[i]
+        if tags[i] == "MD" and low in lex.prediction_md:
+            kind = "prediction"
+        elif (tags[i] == "MD" and low in lex.opinion_md) or (
+            view.pos[i] == "VERB"
+            and view.lemma[i] in lex.opinion_first
+            and any(dep_of[c] == "nsubj" and lowers[c] in ("i", "we") for c in dp.children[i])
         ):
-            strong.append(_cue(doc, i, i + 1, "opinion"))
+            kind = "opinion"
+        else:
+            continue
+        if not _in_main_clause_at(dep_of, dp.head, i, head.i):
+            continue
+        (prediction if kind == "prediction" else strong).append(_cue(doc, i, i + 1, kind))
     weak = [c for c in weak if _is_evaluative(doc, c)]
     return _dedupe(strong), _dedupe(prediction), _dedupe(weak)
 
@@ -631,19 +675,17 @@ def find_claims(article: Article, doc: Doc | None, res: Resources) -> Article:
     quantities = quantities_mod.find_quantities(doc, lex.quantities, article.text)
     times = times_mod.find_times(doc, article.published, article.text)
     claims: list[Claim] = []
+    pos = token_view(doc).pos
     for lo, hi in _segments(doc):
         if _words(doc, lo, hi) < cfg.min_tokens:
             continue
         head = _head_of(doc, lo, hi)
-        if not any(t.pos_ in ("VERB", "AUX") for t in doc[lo:hi]) and not _s_form_verb(head):
+        if not any(pos[i] in ("VERB", "AUX") for i in range(lo, hi)) and not _s_form_verb(head):
             continue
         if _is_boilerplate(doc, lo, hi, head, lex):
             continue
         core = _core(doc, lo, hi, head, lex, cfg)
         pieces = _split(doc, core, lex, cfg)
-        covered = set()
-        for p in pieces:
-            covered.update(range(p.lo, p.hi))
         hedges_of: dict[int, list[Cue]] = {}
         for piece in pieces:
             claim = _claim(article, doc, piece, lex, cfg, quantities, times, hedges_of, (lo, hi))
@@ -685,10 +727,10 @@ def _claim(
     if piece.frame_head is not None:
         fh = piece.frame_head
         hedges = [c for c in hedges if c.start != fh.idx]  # "suggested that": a frame, not a hedge
+        view, offsets = token_view(doc), deps(doc).idx
         for i in piece.frame:  # an anonymous source in the frame: "Our sources ... report that"
-            tok = doc[i]
-            if tok.lower_ in lex.anonymous and tok.pos_ == "NOUN" and not any(
-                c.start <= tok.idx < c.end for c in hedges
+            if view.lower[i] in lex.anonymous and view.pos[i] == "NOUN" and not any(
+                c.start <= offsets[i] < c.end for c in hedges
             ):
                 hedges.append(_cue(doc, i, i + 1, "hedge"))
     # a modal hedges its own clause, not the claim it is embedded in ("a letter that may ...")
@@ -782,14 +824,16 @@ def _condition_cues(doc: Doc, head: Token, lo: int, hi: int) -> list[Cue]:
     """An "if" / "unless" condition on the claim's own predicate ("If this is the case, she will
     ...") makes it hypothetical: the condition word is a hedge. "even if" and "as if" are not."""
     out = []
-    for clause in head.children:
-        if clause.dep_ != "advcl":
+    view, children = token_view(doc), deps(doc).children
+    dep_of, lowers = view.dep, view.lower
+    for clause in children[head.i]:
+        if dep_of[clause] != "advcl":
             continue
-        for mark in clause.children:
-            if mark.dep_ == "mark" and mark.lower_ in ("if", "unless") and lo <= mark.i < hi:
-                prev = doc[mark.i - 1].lower_ if mark.i > 0 else ""
+        for mark in children[clause]:
+            if dep_of[mark] == "mark" and lowers[mark] in ("if", "unless") and lo <= mark < hi:
+                prev = lowers[mark - 1] if mark > 0 else ""
                 if prev not in ("even", "as"):
-                    out.append(_cue(doc, mark.i, mark.i + 1, "hedge"))
+                    out.append(_cue(doc, mark, mark + 1, "hedge"))
     return out
 
 
@@ -797,7 +841,8 @@ def _times_for(
     times: Sequence[times_mod.TimeExpression], start: int, end: int, piece: Piece, doc: Doc
 ) -> tuple[times_mod.TimeExpression, ...]:
     """Times inside the claim, and times in its reporting frame ("on Friday, X said that ...")."""
-    frame_spans = [(doc[i].idx, doc[i].idx + len(doc[i].text)) for i in piece.frame]
+    dp = deps(doc)
+    frame_spans = [(dp.idx[i], dp.end[i]) for i in piece.frame]
     if not frame_spans:
         return times_mod.within(times, start, end)
     lo = min(s for s, _ in [*frame_spans, (start, end)])
