@@ -676,6 +676,7 @@ def find_claims(article: Article, doc: Doc | None, res: Resources) -> Article:
     times = times_mod.find_times(doc, article.published, article.text)
     claims: list[Claim] = []
     pos = token_view(doc).pos
+    attributions = _content_spans(article.attributions)
     for lo, hi in _segments(doc):
         if _words(doc, lo, hi) < cfg.min_tokens:
             continue
@@ -688,7 +689,7 @@ def find_claims(article: Article, doc: Doc | None, res: Resources) -> Article:
         pieces = _split(doc, core, lex, cfg)
         hedges_of: dict[int, list[Cue]] = {}
         for piece in pieces:
-            claim = _claim(article, doc, piece, lex, cfg, quantities, times, hedges_of, (lo, hi))
+            claim = _claim(article, doc, piece, lex, cfg, quantities, times, hedges_of, (lo, hi), attributions)
             if claim is not None:
                 claims.append(claim)
     claims.sort(key=lambda c: (c.start, c.end))
@@ -712,6 +713,7 @@ def _claim(
     times: Sequence[times_mod.TimeExpression],
     hedges_of: dict[int, list[Cue]],
     segment: tuple[int, int],
+    attributions: Sequence[tuple[str, list[tuple[int, int]], int, int]],
 ) -> Claim | None:
     lo, hi = _trim(doc, piece.lo, piece.hi)
     if hi <= lo or _words(doc, lo, hi) < cfg.min_tokens:
@@ -787,7 +789,7 @@ def _claim(
         text=text,
         by=VERSION,
         checkworthiness=0.0,
-        attribution=_attribution(article.attributions, start, end, cfg.attribution_min_overlap),
+        attribution=_attribution(attributions, start, end, cfg.attribution_min_overlap),
         type=ctype,  # type: ignore[arg-type]
         certainty="hedged" if hedges else "certain",
         polarity="negated" if negations else "affirmed",
@@ -850,17 +852,30 @@ def _times_for(
     return tuple(t for t in times if lo <= t.start and t.end <= hi)
 
 
+def _content_spans(attributions: Sequence[Attribution]) -> list[tuple[str, list[tuple[int, int]], int, int]]:
+    """Each attribution's id, content spans and their first and last character, in order."""
+    out = []
+    for attr in attributions:
+        spans = [(span.start, span.end) for span in attr.content]
+        if spans:
+            out.append((attr.id, spans, min(s for s, _ in spans), max(e for _, e in spans)))
+    return out
+
+
 def _attribution(
-    attributions: Sequence[Attribution], start: int, end: int, min_overlap: float
+    attributions: Sequence[tuple[str, list[tuple[int, int]], int, int]], start: int, end: int, min_overlap: float
 ) -> str | None:
-    """The attribution whose content spans cover most of ``[start, end)``, if enough of it."""
+    """The attribution whose content spans cover most of ``[start, end)``, if enough of it
+    (``attributions`` as :func:`_content_spans` gives them)."""
     best, best_share = None, 0.0
     length = max(end - start, 1)
-    for attr in attributions:
+    for attr_id, spans, first, last in attributions:
+        if last <= start or first >= end:
+            continue  # covers nothing of the claim
         covered = 0
-        for span in attr.content:
-            covered += max(0, min(end, span.end) - max(start, span.start))
+        for s, e in spans:
+            covered += max(0, min(end, e) - max(start, s))
         share = covered / length
         if share > best_share:
-            best, best_share = attr.id, share
+            best, best_share = attr_id, share
     return best if best is not None and best_share >= min_overlap else None

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..model import Quantity
+from .deps import deps
+from .tokens import token_view
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -83,7 +85,11 @@ def _number_value(token: Token, lex: QuantityLexicon, glued: bool = False) -> tu
     """(base value, scale) of one token: "1.5" -> (1.5, 1), "million" -> (None, 1e6),
     "6bn" -> (6, 1e9), "two" -> (2, 1); "K" -> (None, 1e3) only when ``glued`` (written right
     after digits, "$150K", which the tokenizer splits)."""
-    text = token.text.lower()
+    return _text_value(token.text.lower(), lex, glued)
+
+
+def _text_value(text: str, lex: QuantityLexicon, glued: bool = False) -> tuple[float | None, float]:
+    """:func:`_number_value` of a token's lower-cased text."""
     if _DIGITS.match(text):
         return float(text.replace(",", "")), 1.0
     m = _DIGITS_SCALE.match(text)
@@ -109,10 +115,6 @@ def _glued(token: Token) -> bool:
     return not prev.whitespace_ and bool(_DIGITS.match(prev.text))
 
 
-def _excluded(token: Token) -> bool:
-    return token.ent_type_ in NOT_QUANTITY_LABELS
-
-
 def find_quantities(doc: Doc, lex: QuantityLexicon, text: str | None = None) -> tuple[Quantity, ...]:
     """Every figure of ``doc`` with its value, unit, bound and what it counts, in text order.
     ``text`` is the doc's text when the caller has it (spaCy's ``Doc.text`` joins every token on
@@ -120,16 +122,28 @@ def find_quantities(doc: Doc, lex: QuantityLexicon, text: str | None = None) -> 
     if text is None:
         text = doc.text
     out: list[Quantity] = []
+    view, space_after = token_view(doc), deps(doc).space_after
+    lowers, words, ents = view.lower, view.text, view.ent
+    values: dict[str, tuple[float | None, float]] = {}  # lower-cased text -> value when not glued
+
+    def is_number(j: int) -> bool:  # :func:`_is_number` of token j, read from the tables
+        glued = j > 0 and not space_after[j - 1] and bool(_DIGITS.match(words[j - 1]))
+        base, scale = _text_value(lowers[j], lex, glued)
+        return base is not None or scale != 1.0
+
     i, n = 0, len(doc)
     while i < n:
-        tok = doc[i]
-        base, _ = _number_value(tok, lex)
-        if base is None or _excluded(tok) or (tok.text.lower() == "one" and _followed_by_of(doc, i)):
+        low = lowers[i]
+        value = values.get(low)
+        if value is None:
+            value = values[low] = _text_value(low, lex)
+        if value[0] is None or ents[i] in NOT_QUANTITY_LABELS or (
+                low == "one" and i + 1 < n and lowers[i + 1] == "of"):
             i += 1
             continue
         # the run of number and scale tokens: "1.5 million", "two hundred", "6 billion"
         j = i + 1
-        while j < n and _is_number(doc[j], lex) and not _excluded(doc[j]):
+        while j < n and is_number(j) and ents[j] not in NOT_QUANTITY_LABELS:
             j += 1
         try:
             q = _build(doc, i, j, lex, text)
@@ -139,10 +153,6 @@ def find_quantities(doc: Doc, lex: QuantityLexicon, text: str | None = None) -> 
             out.append(q)
         i = j
     return tuple(out)
-
-
-def _followed_by_of(doc: Doc, i: int) -> bool:
-    return i + 1 < len(doc) and doc[i + 1].lower_ == "of"
 
 
 def _build(doc: Doc, lo: int, hi: int, lex: QuantityLexicon, text: str) -> Quantity | None:
