@@ -11,6 +11,7 @@ them (left children, then right children, each in text order).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -25,7 +26,7 @@ class Deps:
     """Per-token parse facts: head index, children, character offsets, trailing whitespace."""
 
     head: list[int]
-    children: list[list[int]]
+    children: list[Sequence[int]]
     idx: list[int]  # character offset of the token
     end: list[int]  # character offset just past the token's text
     space_after: list[bool]  # the token is followed by whitespace (``Token.whitespace_``)
@@ -46,10 +47,15 @@ def deps(doc: Doc) -> Deps:
     head_arr = np.arange(n, dtype=np.int64) + table[:, 0]  # HEAD is an offset
     idx_arr = table[:, 1]
     head = head_arr.tolist()
-    children: list[list[int]] = [[] for _ in range(n)]
+    # A leaf shares the empty tuple: a list for every token was a third of the build.
+    children: list[Sequence[int]] = [()] * n
     for i, h in enumerate(head):
         if h != i:
-            children[h].append(i)
+            kids = children[h]
+            if kids:
+                kids.append(i)  # type: ignore[attr-defined]
+            else:
+                children[h] = [i]
     view = Deps(
         head=head,
         children=children,
