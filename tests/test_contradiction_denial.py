@@ -172,3 +172,38 @@ def test_denial_linked_beyond_the_link_limit_and_contradicts_only_at_its_precisi
     # No extra links at all when they are switched off.
     none = Resources(Config.load(overrides=["links.max_links_per_claim=1", "links.contradiction_denial_max_links=0"]))
     assert pair not in {lk.claims for lk in analyse_corpus(arts, none, PLAN).claim_links}
+
+
+def test_a_denial_reported_in_an_outlets_voice_weighs_as_its_speaker_not_the_outlet() -> None:
+    """A B-rated outlet writes "Russian ambassador dismisses reports of an attack on the plant" in
+    its own voice; an E-rated outlet reports the attack. The denier is the ambassador (unknown), not
+    the outlet: the report is not made improbable (5). When the outlet itself asserts the attack and
+    an E-rated outlet calls it fake in its own voice (no speaker named), the outlet's rating counts."""
+    from admiralty.corpus.grade import Grades
+    from admiralty.corpus.sources import Sources
+    from admiralty.registry import Rating, analyst_context
+
+    def art(loc: str, outlet: str, text: str) -> Article:
+        a = Article.new(locator=loc, text=text)
+        ents = tuple(Entity(text.index(t), text.index(t) + len(t), t, "FAC", t) for t in ("Zaporizhzhia",))
+        claim = Claim(f"{a.id}:c1", 0, len(text), text, "test", 0.5, None, "fact", "certain", "affirmed")
+        return replace(a, language="en", outlet=outlet, published="2022-03-04", entities=ents, claims=(claim,),
+                       claim_vectors=np.full((1, 8), 8 ** -0.5, np.float32))
+
+    plan = CorpusPlan((Copies(), Links(), Sources(), Grades()))
+    ratings = {"Northgate Herald": Rating("B", "high", "test"), "Coastal Wire": Rating("E", "low", "test")}
+
+    def grades(arts: list[Article]) -> dict[str, Any]:
+        res = Resources(Config.load(overrides=["links.contradiction_denial_precision=0.95"]))
+        analyst_context(res).ratings.update(ratings)
+        result = analyse_corpus(arts, res, plan)
+        assert [lk.relation for lk in result.claim_links] == ["contradicts"]
+        return {g.claim: g for g in result.grades}
+
+    voiced = art("d", "Northgate Herald", "The Russian ambassador dismissed reports of a Russian attack on the "
+                                          "Zaporizhzhia nuclear plant.")
+    report = art("r", "Coastal Wire", "A Russian attack hit the Zaporizhzhia nuclear plant.")
+    assert grades([voiced, report])[report.claims[0].id].credibility != 5
+    own = art("o", "Coastal Wire", "Reports of a Russian attack on the Zaporizhzhia nuclear plant are fake.")
+    asserted = art("a", "Northgate Herald", "A Russian attack hit the Zaporizhzhia nuclear plant.")
+    assert grades([own, asserted])[own.claims[0].id].credibility == 5

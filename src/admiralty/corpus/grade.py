@@ -13,7 +13,10 @@ How it works (``query``, after copies, stories, links and sources):
    attributed to the same source, or the same quotation carried by another outlet, does not count
    unless ``same_source_confirms``: ten outlets quoting one speaker are one source), contradictions
    are ``contradict_relations`` links, tensions are other links carrying a ``tension_rules`` reason
-   (a contradiction withheld because its measured precision is too low).
+   (a contradiction withheld because its measured precision is too low). A denial
+   (``contradiction.denial``) contradicts with the weight of its denier: the claim's attributed
+   source, or -- when the outlet reports a speaker's denial in its own voice -- that speaker,
+   unknown (``unknown_reliability``), never the reporting outlet.
 3. **Source reliability** (:mod:`.reliability`) from the registry prior and that evidence, one
    pass, no cycle: the letters feed the claim grades, never the other way.
 4. **Credibility**, the first rule that fires (thresholds in ``[grading]``):
@@ -71,7 +74,7 @@ from ..registry import analyst_context, norm_name, registry_for
 from ..resources import Resources
 from .reliability import UNNAMED_KINDS, Evidence, Settings, assess, more_reliable, rank
 
-VERSION = "grade.admiralty/2"
+VERSION = "grade.admiralty/3"
 STIX_CONFIDENCE = {1: 90, 2: 70, 3: 50, 4: 30, 5: 10, 6: None}
 
 
@@ -265,8 +268,16 @@ class Corpus:
         self.author: dict[str, str | None] = {}  # article -> the outlet whose text it is
         self._origins()
         self.links: dict[str, list[Link]] = defaultdict(list)
+        # Denying claims whose denier is a speaker they name ("Russian ambassador dismisses reports
+        # of P" in an outlet's own voice): they contradict with that speaker's weight, not the outlet's.
+        self.voiced: set[str] = set()
         for link in links:
             a, b = link.claims
+            for r in link.reasons:
+                denier = r.params.get("denying_claim") if r.rule == "contradiction.denial" else None
+                if (denier in self.claims and str(r.params.get("speaker", "")).strip()
+                        and not self.claims[denier][1].source_ref):
+                    self.voiced.add(denier)
             if a in self.claims and b in self.claims:
                 tension = tuple(sorted({r.rule for r in link.reasons if r.rule in g.tension_rules}))
                 notes = tuple(sorted({r.rule for r in link.reasons}))
@@ -441,7 +452,8 @@ class Corpus:
 
     def _origin_reliability(self, claims: list[str], sources: dict[str, Source]) -> str:
         """The best reliability among the sources of the claims one origin contributes."""
-        letters = [self._reliability(self.claim_source(c), sources) for c in claims]
+        letters = [self.g.unknown if c in self.voiced else self._reliability(self.claim_source(c), sources)
+                   for c in claims]
         return min(letters, key=rank) if letters else self.g.unknown
 
     def grade(self, cid: str, sources: dict[str, Source]) -> Grade:

@@ -407,9 +407,11 @@ def decide(
     floor = float(s["contradicts_min_precision"])
     if found is not None:
         # Each rule family has its own measured precision: the denial rule's is measured apart.
+        params = {**found.params, "detector": contradiction.VERSION}
         if found.rule == "contradiction.denial":
             precision = float(s["contradiction_denial_precision"])
-        reasons.append(_r(found.rule, {**found.params, "detector": contradiction.VERSION}, recs, found.text))
+            params["denying_claim"] = ci if found.params.get("denial") == "a" else cj
+        reasons.append(_r(found.rule, params, recs, found.text))
         if precision >= floor:
             return ClaimLink(recs, "contradicts", round(float(cosine), 4), tuple(reasons))
         reasons.append(_r("contradiction.withheld",
