@@ -75,3 +75,57 @@ def test_sources_block_scopes_anonymous_and_shares_named(resources) -> None:  # 
     assert kinds.count("named_person") == 1  # one across articles
     named = state.entries[source_id("named_person", "Keir Starmer")]
     assert named[3] == 2
+
+
+def _cues_by_finditer(text: str, patterns):  # type: ignore[no-untyped-def]
+    """What find_cues must return: every pattern's own finditer, the longest of an overlap kept."""
+    from admiralty.model import Cue
+
+    hits = [(m.end() - m.start(), m.start(), m.end(), kind) for kind, p in patterns for m in p.finditer(text)]
+    cues: list[Cue] = []
+    for _, start, end, kind in sorted(hits, key=lambda h: (-h[0], h[1], h[3])):
+        if not any(start < c.end and c.start < end for c in cues):
+            cues.append(Cue(start, end, text[start:end], kind))
+    return tuple(sorted(cues, key=lambda c: (c.start, c.end)))
+
+
+def test_find_cues_is_each_patterns_finditer(resources) -> None:  # type: ignore[no-untyped-def]
+    """The first-word scan finds what scanning the text with every pattern finds, with odd case
+    folds (long s, dotless i, Kelvin sign), upper case and words inside words."""
+    import random
+
+    lines = resources.lexicon("sourcing_cues")
+    patterns = cue_patterns(lines)
+    words = " ".join(line.partition("\t")[2].replace("*", "") for line in lines).split()
+    words += ["the", "minister", "nothing", "cannot", "deniable", "Not", "NOT", "\u017f", "\u0131", "\u212a", ",", "."]
+    rng = random.Random(7)
+    found = 0
+    for _ in range(3000):
+        toks = [rng.choice(words) for _ in range(rng.randint(1, 30))]
+        toks = [t.upper() if rng.random() < 0.1 else t for t in toks]
+        toks = [t.replace("s", "\u017f") if rng.random() < 0.03 else t for t in toks]
+        text = "".join(t + rng.choice([" ", "  ", "\n", "", "-"]) for t in toks)
+        expected = _cues_by_finditer(text, patterns)
+        assert find_cues(text, patterns) == expected, text
+        found += len(expected)
+    assert found > 1000
+
+
+def test_odd_folds_are_all_the_odd_folds() -> None:
+    """Every letter a case-insensitive regex matches to an ASCII letter either lower-cases to that
+    letter (one character) or is listed in ODD_FOLDS, which sends find_cues to the slow path."""
+    import re
+    import sys
+
+    from admiralty.nlp.sourcing import ODD_FOLDS
+
+    letter = re.compile("[a-z]", re.IGNORECASE)
+    odd = set()
+    for cp in range(sys.maxunicode + 1):
+        ch = chr(cp)
+        low = ch.lower()
+        if letter.match(ch) and not (len(low) == 1 and "a" <= low <= "z"):
+            odd.add(ch)
+        if len(low) != 1:
+            odd.add(ch)  # lower-casing it would shift the positions after it
+    assert odd == set(ODD_FOLDS)

@@ -51,7 +51,16 @@ def find_cues(text: str, patterns: tuple[tuple[str, re.Pattern[str]], ...]) -> t
     """Non-overlapping cue matches in text order (the longest wins an overlap)."""
     gate, covers, firsts = _gating(patterns)
     starts: dict[str, list[int]] = {}
-    if gate is not None:
+    if gate is not None and _FOLDS_ODDLY.search(text) is None:
+        # Where no letter folds oddly, a first word can only begin where the lower-cased text
+        # holds it (positions are kept: only U+0130 changes length when lower-cased).
+        low = text.lower()
+        for word in covers.get("", ()):
+            at = low.find(word)
+            while at >= 0:
+                starts.setdefault(word, []).append(at)
+                at = low.find(word, at + 1)
+    elif gate is not None:
         for m in gate.finditer(text):
             for word in covers[m.lastgroup or ""]:
                 starts.setdefault(word, []).append(m.start())
@@ -69,6 +78,12 @@ def find_cues(text: str, patterns: tuple[tuple[str, re.Pattern[str]], ...]) -> t
 
 # A cue pattern as ``cue_patterns`` writes it: a word boundary, then a first word of letters.
 _FIRST_WORD = re.compile(r"\\b([a-z]+)(?:\\s\+|\\b$)")
+
+
+# The letters a case-insensitive pattern matches to an ASCII letter that ``str.lower`` does not
+# turn into it (dotted and dotless i, long s); ``test_sourcing`` checks the list on all of Unicode.
+ODD_FOLDS = "\u0130\u0131\u017f"
+_FOLDS_ODDLY = re.compile(f"[{ODD_FOLDS}]")
 
 
 @functools.lru_cache(maxsize=8)
@@ -91,6 +106,7 @@ def _gating(
         return None, {}, tuple(firsts)
     gate = re.compile(r"\b(?:" + "|".join(f"(?P<w{k}>{w})" for k, w in enumerate(words)) + ")", re.IGNORECASE)
     covers = {f"w{k}": tuple(v for v in words if w.startswith(v)) for k, w in enumerate(words)}
+    covers[""] = tuple(words)
     return gate, covers, tuple(firsts)
 
 
