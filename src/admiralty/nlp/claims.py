@@ -99,15 +99,15 @@ class PhraseSet:
                 return len(words)
         return 0
 
-    def hits(self, lows: list[str]) -> list[tuple[int, int]]:
-        """``(i, match_at(lows, i))`` for every token ``i`` where a phrase starts, in text order.
-        Kept for the last ``lows`` asked about (one doc at a time: the stage asks for each
-        claim of the doc in turn)."""
+    def hits(self, lows: list[str], index: dict[str, list[int]]) -> list[tuple[int, int]]:
+        """``(i, match_at(lows, i))`` for every token ``i`` where a phrase starts, in text order
+        (``index``: where each word of ``lows`` stands). Kept for the last ``lows`` asked about
+        (one doc at a time: the stage asks for each claim of the doc in turn)."""
         last = self._last
         if last is not None and last[0] is lows:
             return last[1]
-        first = self.by_first
-        found = [(i, n) for i in range(len(lows) - 1) if lows[i] in first and (n := self.match_at(lows, i))]
+        found = [(i, n) for w in self.by_first.keys() & index.keys() for i in index[w] if (n := self.match_at(lows, i))]
+        found.sort()
         self._last = (lows, found)
         return found
 
@@ -141,6 +141,24 @@ def _build_word_counts(doc: Doc) -> list[int]:
 def _lows(doc: Doc) -> list[str]:
     """:func:`_low` of every token (and an empty string past the last)."""
     return _per_doc(doc, "admiralty.claims.lows", _build_lows)
+
+
+def _word_index(doc: Doc) -> dict[str, list[int]]:
+    """Where each word of the doc stands (its :func:`_lows`), built once per doc for all the
+    phrase lists and kept in its ``user_data``."""
+    lows = _lows(doc)
+    cached = doc.user_data.get("admiralty.claims.index")
+    if isinstance(cached, tuple) and cached[0] is lows:
+        return cached[1]  # type: ignore[no-any-return]
+    index: dict[str, list[int]] = {}
+    for i, w in enumerate(lows[:-1]):
+        at = index.get(w)
+        if at is None:
+            index[w] = [i]
+        else:
+            at.append(i)
+    doc.user_data["admiralty.claims.index"] = (lows, index)
+    return index
 
 
 def _split_words(phrase: str) -> list[str]:
@@ -309,7 +327,7 @@ def _is_boilerplate(doc: Doc, lo: int, hi: int, head: Token, lex: ClaimLexicon) 
         or (tag in ("VB", "VBP") and not has_aux and dep_of[h] == "ROOT")
     ):
         return True
-    hits = lex.boilerplate.hits(_lows(doc))
+    hits = lex.boilerplate.hits(_lows(doc), _word_index(doc))
     k = bisect.bisect_left(hits, (lo, 0))
     if k < len(hits) and hits[k][0] < hi:
         return True
@@ -440,8 +458,12 @@ def _trim(doc: Doc, lo: int, hi: int) -> tuple[int, int]:
 
 
 def _cue(doc: Doc, i: int, j: int, kind: str) -> Cue:
-    start, end = doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text)
-    return Cue(start, end, doc[i:j].text, kind)  # not doc.text: spaCy rebuilds it on every call
+    """The cue over tokens ``[i, j)``; its text is the tokens' with the spaces between them, as
+    ``doc[i:j].text`` gives it (not doc.text: spaCy rebuilds it on every call)."""
+    words, dp = token_view(doc).text, deps(doc)
+    text = words[i] if j == i + 1 else "".join(
+        [*(words[k] + (" " if dp.space_after[k] else "") for k in range(i, j - 1)), words[j - 1]])
+    return Cue(dp.idx[i], dp.end[j - 1], text, kind)
 
 
 def _phrase_cues(doc: Doc, idx: Sequence[int], phrases: PhraseSet, kind: str) -> list[Cue]:
@@ -451,7 +473,7 @@ def _phrase_cues(doc: Doc, idx: Sequence[int], phrases: PhraseSet, kind: str) ->
     # Walking the allowed tokens in order, a match taken skips the tokens it covers; the others
     # are tried one by one. Only the tokens where a phrase starts can match.
     taken_to = -1
-    for i, n in phrases.hits(_lows(doc)):
+    for i, n in phrases.hits(_lows(doc), _word_index(doc)):
         if i < taken_to or i not in allowed:
             continue
         if all(i + m in allowed for m in range(n)):
@@ -506,50 +528,54 @@ def _negation_cues(doc: Doc, head: Token, lex: ClaimLexicon) -> list[Cue]:
     complement), a negative adverb ("scarcely", "hardly"), "no"/"nothing" as its subject or
     object, or a denial predicate. A negated denial ("won't rule out", "did not deny") affirms:
     the two cancel and neither is a cue."""
+    view, dp, lows = token_view(doc), deps(doc), _lows(doc)
+    dep_of, lowers, children = view.dep, view.lower, dp.children
+    n = len(lowers)
+    negators = lex.negators | {"n't", "not", "never"}
     cues: list[Cue] = []
-    heads = [head] + [c for c in head.children if c.dep_ in ("acomp", "xcomp") and head.lemma_ == "be"]
+    heads = [head.i] + [c for c in children[head.i] if dep_of[c] in ("acomp", "xcomp") and head.lemma_ == "be"]
     for h in heads:
         before = len(cues)
-        aux_children = [g for a in h.children if a.dep_ in ("aux", "auxpass") for g in a.children]
-        for c in [*h.children, *aux_children]:
-            if _low(c) == "none" and [t.lower_ for t in doc[c.i + 1 : c.i + 3]] == ["the", "less"]:
+        aux_children = [g for a in children[h] if dep_of[a] in ("aux", "auxpass") for g in children[a]]
+        for c in [*children[h], *aux_children]:
+            low = lows[c]
+            if low == "none" and lowers[c + 1 : c + 3] == ["the", "less"]:
                 continue  # "none the less" is "nevertheless", not a negation
-            if (c.dep_ == "neg" and _low(c) in lex.negators | {"n't", "not", "never"}) or (
-                c.dep_ == "advmod" and _low(c) in lex.negators and c.lower_ != "no"
-            ) or (_low(c) == "n't" and _contracted_on(doc, c, h)):
-                nxt = doc[c.i + 1] if c.i + 1 < len(doc) else None
-                if nxt is not None and nxt.lower_ in ("only", "just"):
+            if (dep_of[c] == "neg" and low in negators) or (
+                dep_of[c] == "advmod" and low in lex.negators and lowers[c] != "no"
+            ) or (low == "n't" and _contracted_on(dep_of, dp.head, c, h)):
+                if c + 1 < n and lowers[c + 1] in ("only", "just"):
                     continue  # "not only ... but also" affirms
-                cues.append(_cue(doc, c.i, c.i + 1, "negation"))
-            elif c.dep_ in ARG_DEPS and c.lower_ in ("nothing", "nobody", "none", "no one"):
-                cues.append(_cue(doc, c.i, c.i + 1, "negation"))
-            elif c.dep_ in ("nsubj", "dobj", "attr", "nsubjpass"):
-                for d in c.children:
-                    if d.dep_ == "det" and d.lower_ == "no":
-                        cues.append(_cue(doc, d.i, d.i + 1, "negation"))
-        lemma = h.lemma_.lower()
-        if lemma in lex.denials and h.pos_ in ("VERB", "ADJ", "AUX"):
-            if lemma == "rule" and not any(c.dep_ == "prt" and c.lower_ == "out" for c in h.children):
+                cues.append(_cue(doc, c, c + 1, "negation"))
+            elif dep_of[c] in ARG_DEPS and lowers[c] in ("nothing", "nobody", "none", "no one"):
+                cues.append(_cue(doc, c, c + 1, "negation"))
+            elif dep_of[c] in ("nsubj", "dobj", "attr", "nsubjpass"):
+                for d in children[c]:
+                    if dep_of[d] == "det" and lowers[d] == "no":
+                        cues.append(_cue(doc, d, d + 1, "negation"))
+        lemma = view.lemma[h]
+        if lemma in lex.denials and view.pos[h] in ("VERB", "ADJ", "AUX"):
+            if lemma == "rule" and not any(dep_of[c] == "prt" and lowers[c] == "out" for c in children[h]):
                 continue
-            end = h.i + 1
-            objs = [c for c in h.children if c.dep_ in ("dobj", "prep", "prt") and c.i > h.i]
-            if (objs and objs[0].dep_ == "prt") or (objs and objs[0].dep_ == "dobj" and objs[0].lemma_.lower() in (
+            end = h + 1
+            objs = [c for c in children[h] if dep_of[c] in ("dobj", "prep", "prt") and c > h]
+            if (objs and dep_of[objs[0]] == "prt") or (objs and dep_of[objs[0]] == "dobj" and view.lemma[objs[0]] in (
                 "possibility", "idea", "claim", "report", "reports", "allegation", "suggestion", "notion"
             )):
-                end = objs[0].i + 1
-            if any(c.dep_ == "neg" for c in h.children):
+                end = objs[0] + 1
+            if any(dep_of[c] == "neg" for c in children[h]):
                 del cues[before:]  # "won't rule out": the negation and the denial cancel
                 continue
-            cues.append(_cue(doc, h.i, end, "denial"))
+            cues.append(_cue(doc, h, end, "denial"))
     return cues
 
 
-def _contracted_on(doc: Doc, neg: Token, h: Token) -> bool:
+def _contracted_on(dep_of: Sequence[str], heads: Sequence[int], neg: int, h: int) -> bool:
     """Whether a contracted "n't" the parser mislabelled (it often takes "n’t" with a
     typographic apostrophe for a noun or punctuation) sits on ``h`` itself or right after one of
     its auxiliaries ("I do n’t mind", "Is n’t it")."""
-    prev = doc[neg.i - 1] if neg.i > 0 else None
-    return prev is not None and (prev.i == h.i or (prev.head.i == h.i and prev.dep_ in ("aux", "auxpass")))
+    prev = neg - 1 if neg > 0 else None
+    return prev is not None and (prev == h or (heads[prev] == h and dep_of[prev] in ("aux", "auxpass")))
 
 
 def _s_form_verb(head: Token) -> bool:
