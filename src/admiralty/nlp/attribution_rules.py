@@ -255,19 +255,24 @@ def _verb(tok: Token, text: str, sent: Span, si: int, sents: list[Span], quotes:
           speech: bool, relaxed: bool = False) -> Candidate | None:
     """A verb cue. ``relaxed`` (a cue the tagger proposed): any object or content preposition is
     content, and the source may be missing ("is expected to …")."""
-    if tok.dep_ in SKIP_DEPS:
-        return None
     doc = tok.doc
-    children = list(tok.children)
-    passive = any(c.dep_ == "auxpass" for c in children)
+    view, dp = token_view(doc), deps(doc)
+    dep_of = view.dep
+    if dep_of[tok.i] in SKIP_DEPS:
+        return None
+    kids = dp.children[tok.i]
+    children = [doc[c] for c in kids]
+    passive = any(dep_of[c] == "auxpass" for c in kids)
     src = _subject(tok, passive)
     content: list[tuple[int, int]] = []
     rule = "verb"
-    clauses = [c for c in children if c.dep_ in CLAUSES]
-    xcomps = [c for c in children if c.dep_ == "xcomp"]
-    objs = [c for c in children if c.dep_ in OBJECTS]
-    preps = [c for c in children if c.dep_ == "prep" and c.lower_ in (LEARNED_PREPS if relaxed else CONTENT_PREPS)]
-    advcls = [c for c in children if c.dep_ == "advcl" and c.i > tok.i and c.left_edge.lower_ == "for"]
+    content_preps = LEARNED_PREPS if relaxed else CONTENT_PREPS
+    clauses = [t for c, t in zip(kids, children, strict=True) if dep_of[c] in CLAUSES]
+    xcomps = [t for c, t in zip(kids, children, strict=True) if dep_of[c] == "xcomp"]
+    objs = [t for c, t in zip(kids, children, strict=True) if dep_of[c] in OBJECTS]
+    preps = [t for c, t in zip(kids, children, strict=True) if dep_of[c] == "prep" and view.lower[c] in content_preps]
+    advcls = [t for c, t in zip(kids, children, strict=True)
+              if dep_of[c] == "advcl" and c > tok.i and t.left_edge.lower_ == "for"]
     if clauses:
         content = [_subtree_range(c) for c in clauses]
         # "... note that X, and that Y": the second clause hangs from the verb as a conjunct.
@@ -494,26 +499,30 @@ def _phrase(tok: Token) -> tuple[int, int]:
 
 def _subject(tok: Token, passive: bool) -> Token | None:
     """The speaker of a reporting verb, following the parse up through verbs that share it."""
+    doc = tok.doc
+    view, dp = token_view(doc), deps(doc)
+    dep_of, pos, heads, children = view.dep, view.pos, dp.head, dp.children
     seen = 0
-    cur = tok
+    cur = tok.i
     while seen < 6:
         seen += 1
-        kids = list(cur.children)
-        if passive and cur.i == tok.i:
-            agent = next((c for c in kids if c.dep_ == "agent"), None)
+        kids = children[cur]
+        if passive and cur == tok.i:
+            agent = next((c for c in kids if dep_of[c] == "agent"), None)
             if agent is not None:
-                obj = next((c for c in agent.children if c.dep_ == "pobj"), None)
-                return obj
+                obj = next((c for c in children[agent] if dep_of[c] == "pobj"), None)
+                return doc[obj] if obj is not None else None
             return None
-        subj = next((c for c in kids if c.dep_ in SUBJECTS), None)
+        subj = next((c for c in kids if dep_of[c] in SUBJECTS), None)
         if subj is not None:
-            return subj
-        if cur.dep_ == "relcl" and cur.head.pos_ in ("NOUN", "PROPN", "PRON"):
-            return cur.head
-        if cur.dep_ == "acl" and cur.head.pos_ in ("NOUN", "PROPN"):
-            return _subject(cur.head.head, False) if cur.head.dep_ in ("dobj", "pobj") else cur.head
-        if cur.dep_ in INHERITS_SUBJECT and cur.head.i != cur.i:
-            cur = cur.head
+            return doc[subj]
+        head = heads[cur]
+        if dep_of[cur] == "relcl" and pos[head] in ("NOUN", "PROPN", "PRON"):
+            return doc[head]
+        if dep_of[cur] == "acl" and pos[head] in ("NOUN", "PROPN"):
+            return _subject(doc[heads[head]], False) if dep_of[head] in ("dobj", "pobj") else doc[head]
+        if dep_of[cur] in INHERITS_SUBJECT and head != cur:
+            cur = head
             continue
         return None
     return None
