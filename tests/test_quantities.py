@@ -124,3 +124,25 @@ def test_part_of_day_and_same_weekday(nlp) -> None:  # type: ignore[no-untyped-d
     got = {t.text: t.value for t in find_times(nlp(text), "2016-09-21")}  # a Wednesday
     assert got == {"on Monday morning": "2016-09-19", "Wednesday": "2016-09-21", "this afternoon": "2016-09-21"}
     assert resolve("last night", dt.date(2016, 9, 21)) == "2016-09-20"
+
+
+def test_relative_matches_are_the_patterns_finditer() -> None:
+    """The first-word scan of the relative time expressions finds exactly what the regex's own
+    finditer finds, with upper case, odd case folds and words inside words."""
+    import random
+
+    from admiralty.nlp.times import _RELATIVE, relative_matches
+
+    words = ["last", "this", "next", "past", "coming", "earlier", "later", "week", "month", "year", "weekend",
+             "yesterday", "today", "tomorrow", "tonight", "on", "Monday", "friday", "SUNDAY", "one", "season",
+             "onFriday", "lastweek", "\u017fu\u0144day", "\u0131", "\u212a", "2024", ",", "."]
+    rng = random.Random(3)
+    found = 0
+    for _ in range(3000):
+        toks = [rng.choice(words) for _ in range(rng.randint(1, 20))]
+        toks = [t.upper() if rng.random() < 0.1 else t for t in toks]
+        text = "".join(t + rng.choice([" ", "  ", "\n", "", "-"]) for t in toks)
+        expected = [m.span() for m in _RELATIVE.finditer(text)]
+        assert [m.span() for m in relative_matches(text)] == expected, text
+        found += len(expected)
+    assert found > 1000

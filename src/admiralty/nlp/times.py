@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..model import TimeExpression
+from .sourcing import ODD_FOLDS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
@@ -58,12 +59,18 @@ DEICTIC = frozenset({"today", "tonight", "yesterday", "tomorrow", "ago", "last",
 LOOK_AHEAD = frozenset({"next", "coming", "upcoming", "will", "'ll", "slated", "scheduled",
                         "expected", "plans", "planned", "ahead", "tomorrow"})
 
+_RELATIVE_LEADS = ("last", "this", "next", "past", "coming", "earlier this", "later this")
+_RELATIVE_UNITS = ("week", "month", "year", "weekend")
+_DEICTIC_DAYS = ("yesterday", "today", "tomorrow", "tonight")
 _RELATIVE = re.compile(
-    r"\b(?:(last|this|next|past|coming|earlier this|later this)\s+(week|month|year|weekend)"
-    r"|(yesterday|today|tomorrow|tonight)"
-    r"|((?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)))\b",
+    r"\b(?:(" + "|".join(_RELATIVE_LEADS) + r")\s+(" + "|".join(_RELATIVE_UNITS) + ")"
+    r"|(" + "|".join(_DEICTIC_DAYS) + ")"
+    r"|((?:on\s+)?(?:" + "|".join(WEEKDAYS) + r")))\b",
     re.IGNORECASE,
 )
+# The words a match of _RELATIVE can begin with.
+_RELATIVE_FIRST = tuple(sorted({w.split()[0] for w in _RELATIVE_LEADS} | {*_DEICTIC_DAYS, "on", *WEEKDAYS}))
+_FOLDS_ODDLY = re.compile(f"[{ODD_FOLDS}]")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _YEAR = re.compile(r"\b(1[89]\d{2}|20\d{2})\b")
 _YEAR_OR_DECADE = re.compile(r"(?<![\d/-])(1[89]\d{2}|20\d{2})s?(?![\d/-])|\b\d{4}-\d{2}-\d{2}\b")
@@ -105,7 +112,7 @@ def find_times(doc: Doc, published: str | None, text: str | None = None) -> tupl
             e = ents[k + 1][1]  # "Monday morning": one expression
         if on_calendar(text[s:e]):
             spans[(s, e)] = None
-    for m in _RELATIVE.finditer(text):
+    for m in relative_matches(text):
         if not any(s <= m.start() < e or s < m.end() <= e for s, e in spans):
             spans[(m.start(), m.end())] = None
     out: list[TimeExpression] = []
@@ -122,6 +129,31 @@ def find_times(doc: Doc, published: str | None, text: str | None = None) -> tupl
             value = None
         out.append(TimeExpression(start=start, end=end, text=expr, value=value))
     return tuple(out)
+
+
+def relative_matches(text: str) -> list[re.Match[str]]:
+    """``_RELATIVE.finditer(text)``, tried only where one of its first words begins: where no
+    letter folds oddly under case-insensitive matching (see ``sourcing.ODD_FOLDS``), those are
+    the places the lower-cased text holds the word."""
+    if _FOLDS_ODDLY.search(text) is not None:
+        return list(_RELATIVE.finditer(text))
+    low = text.lower()
+    starts = set()
+    for word in _RELATIVE_FIRST:
+        at = low.find(word)
+        while at >= 0:
+            starts.add(at)
+            at = low.find(word, at + 1)
+    out = []
+    end = 0
+    for at in sorted(starts):
+        if at < end:
+            continue
+        m = _RELATIVE.match(text, at)
+        if m is not None:
+            out.append(m)
+            end = m.end()
+    return out
 
 
 def on_calendar(expr: str) -> bool:
