@@ -158,7 +158,7 @@ def _settings(res: Resources) -> dict[str, Any]:
         "ann_bits", "ann_bands", "ann_window", "ann_seed", "match_cosine",
         "strong_cosine", "supports_cosine", "restates_cosine", "max_links_per_claim",
         "contradiction_precision", "contradicts_min_precision", "contradiction_denial_precision",
-        "contradiction_denial_max_links",
+        "contradiction_denial_max_links", "contradiction_denial_scan_limit",
     )
     return {k: res.config[f"links.{k}"] for k in keys}
 
@@ -233,8 +233,9 @@ def _denial_candidates(ids: list[str], x: np.ndarray, claims: dict[str, ClaimEnt
                        cs: contradiction.Settings) -> list[tuple[float, str, str]]:
     """Matches of each denying claim found by an exact scan (the LSH blocking finds few pairs
     at cosines of 0.5-0.7, where a denial and the report it denies sit): the claims published
-    within ``contradiction_denial_max_days_apart`` days of it, so the scan is bounded by a window
-    of time, not by the corpus. Undated denials keep the blocking's candidates only."""
+    within ``contradiction_denial_max_days_apart`` days of it, at most
+    ``contradiction_denial_scan_limit`` of them (the nearest in time), so the cost per denying claim
+    is bounded whatever the corpus size. Undated denials keep the blocking's candidates only."""
     if int(s["contradiction_denial_max_links"]) <= 0:
         return []
     framed = [k for k, cid in enumerate(ids) if contradiction.frame_of(claims[cid], lex) is not None]
@@ -244,12 +245,17 @@ def _denial_candidates(ids: list[str], x: np.ndarray, claims: dict[str, ClaimEnt
     order = np.argsort(np.where(np.isnan(days), np.inf, days), kind="stable")
     dated = days[order]
     window = float(cs.denial_max_days_apart)
+    cap = max(1, int(s["contradiction_denial_scan_limit"]))
     match, strong = float(s["match_cosine"]), float(s["strong_cosine"])
     out = []
     for k in framed:
         if np.isnan(days[k]):
             continue
         lo, hi = np.searchsorted(dated, days[k] - window, "left"), np.searchsorted(dated, days[k] + window, "right")
+        if hi - lo > cap:  # a crowded window: the claims nearest in time, so the cost per denial is bounded
+            at = int(np.searchsorted(dated, days[k], "left"))
+            lo = max(int(lo), min(at - cap // 2, int(hi) - cap))
+            hi = lo + cap
         near = order[lo:hi]
         cos = x[near] @ x[k]
         a = claims[ids[k]]
