@@ -36,9 +36,9 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -46,8 +46,8 @@ from ..model import Claim, Cue, record_id
 from ..pipeline import replace, stage
 from . import quantities as quantities_mod
 from . import times as times_mod
-from .deps import deps
-from .tokens import token_view
+from .deps import Deps, deps
+from .tokens import TokenView, token_view
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -118,47 +118,46 @@ def _low(tok: Token) -> str:
     return tok.lower_.replace("\u2019", "'")
 
 
-def _per_doc(doc: Doc, key: str, build: Callable[[Doc], list[Any]]) -> list[Any]:
-    """A per-token table of the doc built once and kept in its ``user_data`` (the stage reads
-    each token many times; creating a spaCy ``Token`` for every read was the slow part)."""
-    cached = doc.user_data.get(key)
-    if not isinstance(cached, list) or len(cached) != len(doc) + 1:
-        cached = doc.user_data[key] = build(doc)
-    return cached
+@dataclass(frozen=True, slots=True)
+class _Tables:
+    """What the stage reads about a doc's tokens, built once per doc and kept in its
+    ``user_data`` (the stage reads each token many times; creating a spaCy ``Token`` for every
+    read was the slow part): the shared token tables, each token's :func:`_low` (and an empty
+    string past the last), the running count of words (tokens neither punctuation nor space),
+    and where each :func:`_low` word stands."""
+
+    view: TokenView
+    dp: Deps
+    lows: list[str]
+    counts: list[int]
+    index: dict[str, list[int]]
 
 
-def _build_lows(doc: Doc) -> list[str]:
-    lows = [w.replace("\u2019", "'") for w in token_view(doc).lower]
-    return [*lows, ""]  # one past the end, so every table has len(doc) + 1 entries
+_TABLES_KEY = "admiralty.claims.tables"
 
 
-def _build_word_counts(doc: Doc) -> list[int]:
+def _tables(doc: Doc) -> _Tables:
+    cached = doc.user_data.get(_TABLES_KEY)
+    if isinstance(cached, _Tables) and len(cached.lows) == len(doc) + 1:
+        return cached
     view = token_view(doc)
+    lows = [w.replace("\u2019", "'") for w in view.lower]
     words = [not (p or sp) for p, sp in zip(view.is_punct, view.is_space, strict=True)]
-    return [0, *np.cumsum(words, dtype=np.int64).tolist()]
-
-
-def _lows(doc: Doc) -> list[str]:
-    """:func:`_low` of every token (and an empty string past the last)."""
-    return _per_doc(doc, "admiralty.claims.lows", _build_lows)
-
-
-def _word_index(doc: Doc) -> dict[str, list[int]]:
-    """Where each word of the doc stands (its :func:`_lows`), built once per doc for all the
-    phrase lists and kept in its ``user_data``."""
-    lows = _lows(doc)
-    cached = doc.user_data.get("admiralty.claims.index")
-    if isinstance(cached, tuple) and cached[0] is lows:
-        return cached[1]  # type: ignore[no-any-return]
     index: dict[str, list[int]] = {}
-    for i, w in enumerate(lows[:-1]):
+    for i, w in enumerate(lows):
         at = index.get(w)
         if at is None:
             index[w] = [i]
         else:
             at.append(i)
-    doc.user_data["admiralty.claims.index"] = (lows, index)
-    return index
+    tables = _Tables(view, deps(doc), [*lows, ""], [0, *np.cumsum(words, dtype=np.int64).tolist()], index)
+    doc.user_data[_TABLES_KEY] = tables
+    return tables
+
+
+def _lows(doc: Doc) -> list[str]:
+    """:func:`_low` of every token (and an empty string past the last)."""
+    return _tables(doc).lows
 
 
 def _split_words(phrase: str) -> list[str]:
@@ -268,13 +267,13 @@ class Settings:
 
 def _words(doc: Doc, lo: int, hi: int) -> int:
     """Tokens in ``[lo, hi)`` that are neither punctuation nor space."""
-    counts = _per_doc(doc, "admiralty.claims.words", _build_word_counts)
+    counts = _tables(doc).counts
     return counts[hi] - counts[lo]
 
 
 def _segments(doc: Doc) -> list[tuple[int, int]]:
     """Sentences, cut again at line breaks, without surrounding whitespace tokens."""
-    view = token_view(doc)
+    view = _tables(doc).view
     space, words = view.is_space, view.text
     out = []
     for start, end in view.sents:
@@ -300,7 +299,8 @@ def _segments(doc: Doc) -> list[tuple[int, int]]:
 def _head_of(doc: Doc, lo: int, hi: int) -> Token:
     """The token of ``[lo, hi)`` highest in the parse: its head lies outside the range (or is
     itself); a verb is preferred when several tokens qualify (a segment cut at a line break)."""
-    view, heads = token_view(doc), deps(doc).head
+    t = _tables(doc)
+    view, heads = t.view, t.dp.head
     punct, space = view.is_punct, view.is_space
     tops = [
         i for i in range(lo, hi)
@@ -315,7 +315,8 @@ def _is_boilerplate(doc: Doc, lo: int, hi: int, head: Token, lex: ClaimLexicon) 
     no subject and no auxiliary: "Read Full Article at ...", "Before you go, sign the petition"),
     site furniture (``claims_boilerplate.txt``: "Sign up", "Privacy Policy", "posted with
     permission"), or a bare reporting frame whose content follows the colon ("L.A. Times reports:")."""
-    view, dp = token_view(doc), deps(doc)
+    t = _tables(doc)
+    view, dp = t.view, t.dp
     dep_of, h = view.dep, head.i
     first = next((i for i in range(lo, hi) if not view.is_punct[i]), None)
     has_subject = any(dep_of[c] in SUBJECT_DEPS for c in dp.children[h])
@@ -327,7 +328,8 @@ def _is_boilerplate(doc: Doc, lo: int, hi: int, head: Token, lex: ClaimLexicon) 
         or (tag in ("VB", "VBP") and not has_aux and dep_of[h] == "ROOT")
     ):
         return True
-    hits = lex.boilerplate.hits(_lows(doc), _word_index(doc))
+    t = _tables(doc)
+    hits = lex.boilerplate.hits(t.lows, t.index)
     k = bisect.bisect_left(hits, (lo, 0))
     if k < len(hits) and hits[k][0] < hi:
         return True
@@ -343,7 +345,7 @@ def _is_boilerplate(doc: Doc, lo: int, hi: int, head: Token, lex: ClaimLexicon) 
 def _core(doc: Doc, lo: int, hi: int, head: Token, lex: ClaimLexicon, cfg: Settings) -> Piece:
     """The claim part of a segment: the complement of a reporting frame, or all of it."""
     total = max(_words(doc, lo, hi), 1)
-    view = token_view(doc)
+    view = _tables(doc).view
     if head.lemma_.lower() in lex.reporting:
         comps = [c for c in head.children if c.dep_ in ("ccomp", "xcomp") and lo <= c.i < hi]
         comps = [c for c in comps if c.dep_ == "ccomp" or c.pos_ in ("VERB", "AUX")]
@@ -385,7 +387,8 @@ def _split(doc: Doc, core: Piece, lex: ClaimLexicon, cfg: Settings) -> list[Piec
     """Cut a core into clauses: coordinated clauses with their own subject, and a trailing
     non-restrictive relative clause."""
     cuts: list[tuple[int, Token, bool]] = []  # (first token, clause head, is relative clause)
-    view, dp = token_view(doc), deps(doc)
+    t = _tables(doc)
+    view, dp = t.view, t.dp
     dep_of, heads, children = view.dep, dp.head, dp.children
     last = core.hi - 1
     while last > core.lo and view.is_punct[last]:
@@ -436,7 +439,7 @@ def _split(doc: Doc, core: Piece, lex: ClaimLexicon, cfg: Settings) -> list[Piec
 
 def _trim(doc: Doc, lo: int, hi: int) -> tuple[int, int]:
     """Drop leading conjunctions and punctuation, and trailing commas and spaces."""
-    view = token_view(doc)
+    view = _tables(doc).view
     space, dep_of, words = view.is_space, view.dep, view.text
     while lo < hi and (
         space[lo]
@@ -460,7 +463,8 @@ def _trim(doc: Doc, lo: int, hi: int) -> tuple[int, int]:
 def _cue(doc: Doc, i: int, j: int, kind: str) -> Cue:
     """The cue over tokens ``[i, j)``; its text is the tokens' with the spaces between them, as
     ``doc[i:j].text`` gives it (not doc.text: spaCy rebuilds it on every call)."""
-    words, dp = token_view(doc).text, deps(doc)
+    t = _tables(doc)
+    words, dp = t.view.text, t.dp
     text = words[i] if j == i + 1 else "".join(
         [*(words[k] + (" " if dp.space_after[k] else "") for k in range(i, j - 1)), words[j - 1]])
     return Cue(dp.idx[i], dp.end[j - 1], text, kind)
@@ -473,7 +477,8 @@ def _phrase_cues(doc: Doc, idx: Sequence[int], phrases: PhraseSet, kind: str) ->
     # Walking the allowed tokens in order, a match taken skips the tokens it covers; the others
     # are tried one by one. Only the tokens where a phrase starts can match.
     taken_to = -1
-    for i, n in phrases.hits(_lows(doc), _word_index(doc)):
+    t = _tables(doc)
+    for i, n in phrases.hits(t.lows, t.index):
         if i < taken_to or i not in allowed:
             continue
         if all(i + m in allowed for m in range(n)):
@@ -485,7 +490,8 @@ def _phrase_cues(doc: Doc, idx: Sequence[int], phrases: PhraseSet, kind: str) ->
 def _hedge_cues(doc: Doc, idx: Sequence[int], lex: ClaimLexicon) -> list[Cue]:
     cues = _phrase_cues(doc, idx, lex.hedges, "hedge")
     covered = {(c.start, c.end) for c in cues}
-    view, dp, lows = token_view(doc), deps(doc), _lows(doc)
+    t = _tables(doc)
+    view, dp, lows = t.view, t.dp, t.lows
     tags, poss, lemmas, lowers, dep_of = view.tag, view.pos, view.lemma, view.lower, view.dep
     n = len(lowers)
     for i in idx:
@@ -528,7 +534,8 @@ def _negation_cues(doc: Doc, head: Token, lex: ClaimLexicon) -> list[Cue]:
     complement), a negative adverb ("scarcely", "hardly"), "no"/"nothing" as its subject or
     object, or a denial predicate. A negated denial ("won't rule out", "did not deny") affirms:
     the two cancel and neither is a cue."""
-    view, dp, lows = token_view(doc), deps(doc), _lows(doc)
+    t = _tables(doc)
+    view, dp, lows = t.view, t.dp, t.lows
     dep_of, lowers, children = view.dep, view.lower, dp.children
     n = len(lowers)
     negators = lex.negators | {"n't", "not", "never"}
@@ -626,7 +633,8 @@ def _in_main_clause(tok: Token, head: Token) -> bool:
     in it: its path up to ``head`` crosses no clausal dependency (``EMBEDDING_DEPS``). A token
     whose path never meets ``head`` (a frame word) counts as main when it crosses none either."""
     doc = tok.doc
-    return _in_main_clause_at(token_view(doc).dep, deps(doc).head, tok.i, head.i)
+    t = _tables(doc)
+    return _in_main_clause_at(t.view.dep, t.dp.head, tok.i, head.i)
 
 
 def _in_main_clause_at(dep_of: Sequence[str], heads: Sequence[int], tok: int, head: int) -> bool:
@@ -662,7 +670,8 @@ def _type_cues(
                 strong.append(cue)
         else:
             weak.append(cue)
-    view, dp, lows = token_view(doc), deps(doc), _lows(doc)
+    t = _tables(doc)
+    view, dp, lows = t.view, t.dp, t.lows
     tags, dep_of, lowers = view.tag, view.dep, view.lower
     for i in idx:
         low = lows[i]
@@ -701,7 +710,7 @@ def find_claims(article: Article, doc: Doc | None, res: Resources) -> Article:
     quantities = quantities_mod.find_quantities(doc, lex.quantities, article.text)
     times = times_mod.find_times(doc, article.published, article.text)
     claims: list[Claim] = []
-    pos = token_view(doc).pos
+    pos = _tables(doc).view.pos
     attributions = _content_spans(article.attributions)
     for lo, hi in _segments(doc):
         if _words(doc, lo, hi) < cfg.min_tokens:
@@ -755,7 +764,8 @@ def _claim(
     if piece.frame_head is not None:
         fh = piece.frame_head
         hedges = [c for c in hedges if c.start != fh.idx]  # "suggested that": a frame, not a hedge
-        view, offsets = token_view(doc), deps(doc).idx
+        t = _tables(doc)
+        view, offsets = t.view, t.dp.idx
         for i in piece.frame:  # an anonymous source in the frame: "Our sources ... report that"
             if view.lower[i] in lex.anonymous and view.pos[i] == "NOUN" and not any(
                 c.start <= offsets[i] < c.end for c in hedges
@@ -852,7 +862,8 @@ def _condition_cues(doc: Doc, head: Token, lo: int, hi: int) -> list[Cue]:
     """An "if" / "unless" condition on the claim's own predicate ("If this is the case, she will
     ...") makes it hypothetical: the condition word is a hedge. "even if" and "as if" are not."""
     out = []
-    view, children = token_view(doc), deps(doc).children
+    t = _tables(doc)
+    view, children = t.view, t.dp.children
     dep_of, lowers = view.dep, view.lower
     for clause in children[head.i]:
         if dep_of[clause] != "advcl":
@@ -869,7 +880,7 @@ def _times_for(
     times: Sequence[times_mod.TimeExpression], start: int, end: int, piece: Piece, doc: Doc
 ) -> tuple[times_mod.TimeExpression, ...]:
     """Times inside the claim, and times in its reporting frame ("on Friday, X said that ...")."""
-    dp = deps(doc)
+    dp = _tables(doc).dp
     frame_spans = [(dp.idx[i], dp.end[i]) for i in piece.frame]
     if not frame_spans:
         return times_mod.within(times, start, end)
