@@ -101,7 +101,7 @@ def _settings(res: Resources) -> Settings:
             tagger_threshold=float(cfg["attribution.tagger_threshold"]),
         )
 
-    return res.cached("attribution.settings", build)  # type: ignore[no-any-return]
+    return res.cached("attribution.settings", build)
 
 
 def load_tagger(res: Resources) -> Tagger | None:
@@ -117,7 +117,7 @@ def load_tagger(res: Resources) -> Tagger | None:
         res.register_model("attribution_tagger", ModelInfo("attribution_tagger", VERSION, file_sha256(path)))
         return Tagger.load(path)
 
-    return res.cached("attribution.tagger", build)  # type: ignore[no-any-return]
+    return res.cached("attribution.tagger", build)
 
 
 @stage("attribution", VERSION, requires=("doc", "entities"), assigns=("attributions",))
@@ -148,7 +148,7 @@ def attribute(article: Article, doc: Doc, settings: Settings, tagger: Tagger | N
     kept = _univocal(found)
     _continue_quotes(kept, text, quotes)
     resolver = Resolver(doc, text, article.entities, settings.speakers)
-    records = []
+    records: list[Attribution] = []
     for cand in sorted(kept, key=_order):
         records.append(_record(article, cand, resolver, len(records) + 1))
     return replace(article, attributions=tuple(records))

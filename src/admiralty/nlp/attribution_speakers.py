@@ -131,9 +131,9 @@ class Resolver:
         if lemma in self.lex.anonymous or (lemma == "familiar" or _has_familiar(head)):
             return Speaker("anonymous", _scoped_name(text), (head.text,), True)
         if group is not None:
-            person = self._description(head, group)
-            if person is not None:
-                return Speaker("named_person", person.canonical, (head.text, person.canonical), False)
+            described = self._description(head, group)
+            if described is not None:
+                return Speaker("named_person", described.canonical, (head.text, described.canonical), False)
             return Speaker("unnamed_official", _scoped_name(text), (head.text,), True)
         if lemma in self.lex.documents:
             return Speaker("document", _scoped_name(text), (head.text,), True)

@@ -52,8 +52,8 @@ def deps(doc: Doc) -> Deps:
     for i, h in enumerate(head):
         if h != i:
             kids = children[h]
-            if kids:
-                kids.append(i)  # type: ignore[attr-defined]
+            if isinstance(kids, list):
+                kids.append(i)
             else:
                 children[h] = [i]
     view = Deps(
