@@ -22,8 +22,9 @@ from admiralty.nlp.claims import find_claims
 ROOT = Path(__file__).resolve().parents[1]
 
 # Measured (BENCHMARKS.md, "Claims and check-worthiness"), minus a small margin.
-DEV_TEST_F1_FLOOR = 0.77
-NEWS_P_AT_20_FLOOR = 0.90
+DEV_TEST_F1_FLOOR = 0.78  # measured 0.802 (checkworthiness.linear/4)
+NEWS_P_AT_20_FLOOR = 0.90  # measured 1.00
+NEWS_P_AT_50_FLOOR = 0.82  # measured 0.88
 
 
 def analyse(text: str, resources):  # type: ignore[no-untyped-def]
@@ -103,6 +104,39 @@ def test_empty_article_is_fine(resources) -> None:  # type: ignore[no-untyped-de
     assert article.claims == () and len(article.claim_vectors) == 0
 
 
+def _toy_head(mix: float) -> cw.Head:
+    """A small head with random weights over layers 2 and 4 (width 384) and a 3-unit perceptron."""
+    rng = np.random.default_rng(3)
+    n, dims = 64, 2 * 384
+    return cw.Head(
+        n_features=n, idf=np.ones(n, np.float32), w_ngrams=rng.normal(size=n).astype(np.float32),
+        layers=(2, 4), mean=rng.normal(size=dims).astype(np.float32),
+        scale=np.full(dims, 2.0, np.float32), w_dense=rng.normal(size=dims).astype(np.float32) / 10,
+        w_surface=rng.normal(size=4).astype(np.float32), intercept=-0.5, dense_weight=0.5,
+        surface_weight=1.0, threshold=0.3, meta={"version": "toy"},
+        mlp_w1=rng.normal(size=(dims + 4, 3)).astype(np.float32) / 10,
+        mlp_b1=rng.normal(size=3).astype(np.float32), mlp_w2=rng.normal(size=3).astype(np.float32),
+        mlp_b2=0.2, mix=mix)
+
+
+def test_perceptron_blend_round_trips_and_matters(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    texts = ["Unemployment fell to 3.5 percent in 2019.", "Thank you all.", "He voted against it."]
+    layer_means = np.random.default_rng(5).normal(size=(3, 7 * 384)).astype(np.float32)
+    head = _toy_head(0.7)
+    head.save(tmp_path / "h.npz")
+    loaded = cw.Head.load(tmp_path / "h.npz")
+    assert loaded.mix == 0.7 and loaded.mlp_w1.shape == head.mlp_w1.shape
+    assert np.allclose(loaded.score(texts, layer_means), head.score(texts, layer_means), atol=2e-3)
+    # the blend is mix x linear logit + (1 - mix) x perceptron logit
+    linear = _toy_head(1.0).score(texts, layer_means)
+    z_lin = np.log(linear / (1 - linear))
+    d, s = head.dense(layer_means), cw.surface_features(texts)
+    z_mlp = np.maximum(np.hstack([d * np.sqrt(384), s]) @ head.mlp_w1 + head.mlp_b1, 0) @ head.mlp_w2 + head.mlp_b2
+    expected = 1 / (1 + np.exp(-(0.7 * z_lin + 0.3 * z_mlp)))
+    assert np.allclose(head.score(texts, layer_means), expected, atol=1e-5)
+    assert not np.allclose(expected, linear, atol=1e-3)
+
+
 def test_hashing_encoder_falls_back_to_the_lexical_head(resources) -> None:  # type: ignore[no-untyped-def]
     from admiralty.resources import Resources
 
@@ -135,3 +169,4 @@ def test_gate_checkthat_dev_test_f1(bench, resources) -> None:  # type: ignore[n
     result = bench.evaluate(resources)
     assert result["dev_test_f1"] >= DEV_TEST_F1_FLOOR, result
     assert result["news_p_at_20"] >= NEWS_P_AT_20_FLOOR, result
+    assert result["news_p_at_50"] >= NEWS_P_AT_50_FLOOR, result
