@@ -43,8 +43,8 @@ if TYPE_CHECKING:
     from ..model import Article
     from ..resources import Resources
 
-VERSION = "techniques.combined/3"
-BY_MODEL = "techniques.model/3"
+VERSION = "techniques.combined/4"
+BY_MODEL = "techniques.model/4"
 BY_LEXICON = "techniques.lexicon/2"
 REPORTING = "techniques_reporting_verbs"
 _MAX_CUES = 3  # word-list / repetition entries named in one record's evidence
