@@ -323,7 +323,7 @@ def main() -> None:
     coef = model.coef_.ravel()
     dims = len(mean)
     meta = {
-        "version": "3",
+        "version": "4",
         "trained": dt.date.today().isoformat(),
         "data": "CLEF CheckThat! 2024 task 1 English train + dev"
         + (" + CLEF 2019/2020 debates" if args.extra_debates else ""),
