@@ -193,17 +193,27 @@ def test_a_denial_reported_in_an_outlets_voice_weighs_as_its_speaker_not_the_out
     plan = CorpusPlan((Copies(), Links(), Sources(), Grades()))
     ratings = {"Northgate Herald": Rating("B", "high", "test"), "Coastal Wire": Rating("E", "low", "test")}
 
+    records: dict[str, dict[str, Any]] = {}
+
     def grades(arts: list[Article]) -> dict[str, Any]:
         res = Resources(Config.load(overrides=["links.contradiction_denial_precision=0.95"]))
         analyst_context(res).ratings.update(ratings)
         result = analyse_corpus(arts, res, plan)
         assert [lk.relation for lk in result.claim_links] == ["contradicts"]
+        records.clear()  # each outlet's track record, as its reasons give it
+        for src in result.sources:
+            for r in src.reasons:
+                if "contradicted" in r.params:
+                    records[src.name] = {k: r.params[k] for k in ("contradicted", "tension")}
         return {g.claim: g for g in result.grades}
 
     voiced = art("d", "Northgate Herald", "The Russian ambassador dismissed reports of a Russian attack on the "
                                           "Zaporizhzhia nuclear plant.")
     report = art("r", "Coastal Wire", "A Russian attack hit the Zaporizhzhia nuclear plant.")
     assert grades([voiced, report])[report.claims[0].id].credibility != 5
+    # Nor does the ambassador's denial show either outlet wrong: a tension in both track records.
+    assert records == {name: {"contradicted": 0, "tension": 1} for name in ratings}
     own = art("o", "Coastal Wire", "Reports of a Russian attack on the Zaporizhzhia nuclear plant are fake.")
     asserted = art("a", "Northgate Herald", "A Russian attack hit the Zaporizhzhia nuclear plant.")
     assert grades([own, asserted])[own.claims[0].id].credibility == 5
+    assert records == {name: {"contradicted": 1, "tension": 0} for name in ratings}

@@ -420,13 +420,18 @@ class Corpus:
                     ev[ref].nonconfirmation[aid] = facts.nonconfirmation
             for c in facts.claims:
                 e = self.evidence[c.id]
+                # A denial voiced by a speaker the outlet names ("ambassador dismisses reports of
+                # P") shows no one wrong on its own: neither the outlet that reported the denial
+                # nor the source of P. For the track records it is a tension, as it is for grades.
+                contradicted = c.id not in self.voiced and any(
+                    other not in self.voiced for others in e.get("contradict", {}).values() for other in others)
                 for sid in {self.claim_source(c.id), outlet_sid} - {None}:
                     assert sid is not None
                     if e.get("confirm"):
                         ev[sid].confirmed.add(c.id)
-                    if e.get("contradict"):
+                    if contradicted:
                         ev[sid].contradicted.add(c.id)
-                    elif e.get("tension"):
+                    elif e.get("contradict") or e.get("tension"):
                         ev[sid].tension.add(c.id)
         two_sided = self.contradictions_observable()
         return [assess(base[sid], ev[sid], self.registry, self.rs, two_sided) for sid in sorted(base)]
