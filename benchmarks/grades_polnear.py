@@ -165,7 +165,7 @@ def load_articles(work: Path, vectors: bool = True) -> list[Any]:
     from admiralty.resources import Resources
     from admiralty.store import Store
 
-    encoder = Resources().encoder_id if vectors else None
+    encoder = Resources().vectors_id if vectors else None
     with Store(work / "store.db") as store:
         if vectors:
             # One MiniLM, several ONNX builds over the sessions: the stored vectors of the one

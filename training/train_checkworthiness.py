@@ -108,7 +108,7 @@ def layer_features(res, texts: list[str], split: str, cache: Path | None) -> np.
     kept in ``cache`` when given (keyed by the split and the encoder graph's name and hash)."""
     if cache is None:
         return res.embed_features(texts)
-    encoder = res.encoder_id.split("+")[0]  # the graph's name and hash (not the stories' lead setting)
+    encoder = res.encoder_id
     path = cache / f"ct24-{split}-{encoder.replace(':', '-')}.npy"
     if not path.is_file():
         cache.mkdir(parents=True, exist_ok=True)

@@ -69,18 +69,18 @@ class Analysis:
                 self.articles.append(item)
             batch.append(item)
             if self.store is not None and len(batch) >= int(self.resources.config["pipeline.batch_size"]):
-                self.store.add(batch, run_id, encoder=self.resources.encoder_id)
+                self.store.add(batch, run_id, encoder=self.resources.vectors_id)
                 batch = []
             yield item
         if self.store is not None:
-            self.store.add(batch, run_id, encoder=self.resources.encoder_id)
+            self.store.add(batch, run_id, encoder=self.resources.vectors_id)
             assert run_id is not None
             self.store.finish_run(run_id, self.run)
 
     def _new_only(self, items: Iterable[Article | Failure]) -> Iterator[Article | Failure]:
         for item in items:
             if self.store is not None and isinstance(item, Article) and self.store.has_article(item.id):
-                stored = self.store.article(item.id, encoder=self.resources.encoder_id)
+                stored = self.store.article(item.id, encoder=self.resources.vectors_id)
                 if stored is not None:
                     self.reused += 1
                     self.articles.append(stored)
@@ -92,7 +92,7 @@ class Analysis:
         if self.store is None:
             return analyse_corpus(self.articles, self.resources, self.plan)
         with attached(self.resources, self.store):  # the analyst's reviews and imported ratings
-            articles = self.store.articles(encoder=self.resources.encoder_id)
+            articles = self.store.articles(encoder=self.resources.vectors_id)
             result = analyse_corpus(articles, self.resources, self.plan)
         self.store.replace_corpus(result)
         return result

@@ -248,8 +248,8 @@ class Article:
     # keeps them so corpus stages need not embed stored articles again.
     claim_vectors: Any = field(default=None, compare=False, repr=False, metadata={"json": False})
     # The vector of the title and lead the stories stage compares articles by (``[stories] vector =
-    # "lead"``), from the same encoder pass as the claims'. Not part of the JSON nor of the store
-    # (the stories stage embeds it again for an article that lacks it).
+    # "lead"``), from the same encoder pass as the claims'. Not part of the JSON; the store keeps
+    # it beside the claim vectors (the stories stage embeds it again for an article that lacks it).
     lead_vector: Any = field(default=None, compare=False, repr=False, metadata={"json": False})
 
     @classmethod

@@ -304,8 +304,6 @@ class Pipeline:
             if self.fail_fast:
                 raise
 
-    # -- internals ------------------------------------------------------------------------
-
     def _in_processes(
         self, batches: Iterator[list[Article | Failure]], workers: int
     ) -> Iterator[list[Article | Failure]]:

@@ -206,13 +206,17 @@ class Resources:
 
     @property
     def encoder_id(self) -> str:
-        """What identifies the stored vectors of an article: the encoder (its name and hash) and,
-        for the lead vector, how many characters of lead it reads. Stored vectors are reused
-        only by runs with the same one."""
+        """What identifies the encoder's vectors: its name and hash."""
         self.embedder  # noqa: B018 - loading it registers it
         info = self._models["embedder"]
+        return f"{info.name}:{info.sha256[:16]}"
+
+    @property
+    def vectors_id(self) -> str:
+        """What identifies an article's stored vectors: the encoder and, for the lead vector, how
+        many characters of lead it reads. Stored vectors are reused only by runs with the same one."""
         lead = f"+lead{int(self.config['stories.lead_chars'])}" if self.config["stories.vector"] == "lead" else ""
-        return f"{info.name}:{info.sha256[:16]}{lead}"
+        return f"{self.encoder_id}{lead}"
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """L2-normalised float32 sentence vectors, one row per text (384-d for MiniLM). A text

@@ -106,7 +106,7 @@ def _on_dask(paths: tuple[str, ...], address: str, config: Config, store: Store 
             client = stack.enter_context(Client(address))
         doc = analyze_on_dask(paths, client, config, store=store)
     if store is not None:
-        store.add([*doc.articles, *doc.failures], encoder=Resources(config).encoder_id)
+        store.add([*doc.articles, *doc.failures], encoder=Resources(config).vectors_id)
         store.replace_corpus(doc.corpus)
     return doc
 

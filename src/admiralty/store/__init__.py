@@ -191,7 +191,7 @@ class Store:
 
     def add(self, items: Iterable[Article | Failure], run_id: int | None = None, *, encoder: str | None = None) -> int:
         """Store a batch in one transaction; articles already stored are left as they are.
-        ``encoder`` names what made the claim vectors (``Resources.encoder_id``). Returns the
+        ``encoder`` names what made the claim vectors (``Resources.vectors_id``). Returns the
         number of new articles."""
         added = 0
         with self.db:
