@@ -348,9 +348,53 @@ def step_report(work: Path, sample: int, seed: int, as_json: bool) -> dict[str, 
     return report
 
 
+def step_pool(works: list[Path], level: int, sample: int, seed: int, out: Path | None) -> None:
+    """A random sample of the claims graded ``level`` pooled over several caches (each one's
+    ``corpus.json``), sorted by (cache, claim id) before drawing, printed with the article's outlet,
+    date and title, the grade's reasons and every claim link (relation, score, the other claim's
+    outlet and date); with ``--out`` a CSV to label (label and reason left empty)."""
+    from admiralty.model import CorpusResult, from_json
+
+    pool: list[tuple[str, Any, Any, dict[str, tuple[Any, Any]], list[Any]]] = []
+    for work in works:
+        result = from_json(CorpusResult, json.loads((work / "corpus.json").read_text("utf-8")))
+        articles = {a.id: a for a in load_articles(work)}
+        claims = {c.id: (a, c) for a in articles.values() for c in a.claims}
+        links: dict[str, list[Any]] = defaultdict(list)
+        for link in result.claim_links:
+            links[link.claims[0]].append(link)
+            links[link.claims[1]].append(link)
+        for g in sorted((g for g in result.grades if g.credibility == level), key=lambda g: g.claim):
+            pool.append((work.name, g, claims[g.claim], claims, links[g.claim]))
+        print(f"{work.name}: {sum(1 for p in pool if p[0] == work.name)} claims graded {level}", file=sys.stderr)
+    picked = random.Random(seed).sample(pool, min(sample, len(pool)))
+    rows = []
+    for n, (name, g, (art, claim), claims, links) in enumerate(picked, 1):
+        print(f"\n[{n}] {name} {g.claim} ({art.outlet}, {art.published}) {claim.type}/{claim.certainty}: {claim.text}")
+        print(f"     title: {art.title}")
+        for r in g.reasons:
+            print(f"     - {r.text}")
+        for link in sorted(links, key=lambda lk: -lk.score):
+            other = link.claims[1] if link.claims[0] == g.claim else link.claims[0]
+            oart, oclaim = claims[other]
+            notes = ",".join(r.rule for r in link.reasons if r.rule != "match.similarity")
+            print(f"     {link.relation} {link.score} [{oart.outlet} {oart.published}] {other}: {oclaim.text}"
+                  + (f"  ({notes})" if notes else ""))
+        rows.append({"n": n, "cache": name, "claim": g.claim, "outlet": art.outlet or "",
+                     "published": str(art.published or ""), "text": claim.text,
+                     "confirming": "; ".join(f"{o}: {' '.join(ids)}" for r in g.reasons
+                                             for o, ids in (r.params.get("confirming_origins") or {}).items()),
+                     "label": "", "reason": ""})
+    if out is not None:
+        with out.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=list(rows[0]) if rows else ["n"])
+            writer.writeheader()
+            writer.writerows(rows)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("step", choices=["analyse", "corpus", "relink", "regrade", "report", "all"])
+    ap.add_argument("step", choices=["analyse", "corpus", "relink", "regrade", "report", "pool", "all"])
     ap.add_argument("--corpus", choices=sorted(CORPORA), default="polnear",
                     help="the articles to grade (fakenewsnet: a second corpus for a held-out hand check)")
     ap.add_argument("--work", type=Path, default=None, help="cache folder (default /tmp/admiralty_<corpus>)")
@@ -363,7 +407,14 @@ def main() -> None:
                          "mbfc_combined_2020-12_flat.csv (a test input, never shipped)")
     ap.add_argument("--set", dest="overrides", action="append", default=[], metavar="SECTION.KEY=VALUE",
                     help="config override for the corpus / regrade steps")
+    ap.add_argument("--pool", dest="pool", type=Path, action="append", default=[], metavar="WORK",
+                    help="pool step: a cache folder to pool (repeat), sampled together")
+    ap.add_argument("--level", type=int, default=1, help="pool step: the credibility to sample")
+    ap.add_argument("--out", type=Path, default=None, help="pool step: CSV to write for labelling")
     args = ap.parse_args()
+    if args.step == "pool":
+        step_pool(args.pool, args.level, args.sample, args.seed, args.out)
+        return
     args.work = args.work or Path(f"/tmp/admiralty_{args.corpus}")
     if args.step in ("analyse", "all") and not (args.work / "store.db").exists():
         step_analyse(args.work, args.corpus)
