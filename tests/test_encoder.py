@@ -59,12 +59,45 @@ def test_one_pass_gives_vectors_and_layers(resources: Resources) -> None:
     assert vectors.shape == (len(SENTENCES), 384) and layers.shape == (2, 7 * 384)
 
 
+def test_token_states_are_the_torch_ones_at_the_right_characters(resources: Resources) -> None:
+    torch_res = Resources(Config.load(overrides=["models.embedder_runtime=torch"]))
+    fast, ref = resources.embed_tokens(SENTENCES), torch_res.embed_tokens(SENTENCES)
+    for text, a, b in zip(SENTENCES, fast, ref, strict=True):
+        assert np.array_equal(a.offsets, b.offsets) and a.states.shape == (len(a.offsets), 384)
+        assert np.allclose(a.states, b.states, atol=2e-3 * float(np.abs(b.states).max()))
+        pieces = [text[s:e].lower() for s, e in a.offsets]
+        assert "".join(pieces) == "".join(text.lower().split()), "special tokens left out, every character once"
+    norhaven = fast[1]
+    assert [SENTENCES[1][s:e] for s, e in norhaven.offsets][:4] == ["The", "strike", "at", "Nor"]
+    alone = resources.embed_tokens([SENTENCES[3]])[0]  # another batch, another padding
+    assert np.allclose(alone.states, fast[3].states, atol=1e-4)
+
+
+def test_the_batch_pass_keeps_token_states_when_asked(resources: Resources) -> None:
+    res = Resources(resources.config)
+    res.embedder  # noqa: B018 - loaded before the encoder is watched
+    res.embed_ahead(SENTENCES[:2])
+    assert res._ahead_tokens.get(SENTENCES[0]) is None, "not kept unless asked"
+    res.embed_ahead(SENTENCES[2:], tokens=True)
+    encoder = res.embedder
+    try:
+        encoder.encode_all = None  # type: ignore[assignment, method-assign]
+        states = res.embed_tokens(SENTENCES[2:4])
+    finally:
+        del encoder.encode_all
+    assert [len(s.offsets) for s in states] == [len(s.offsets) for s in resources.embed_tokens(SENTENCES[2:4])]
+    long = " ".join(SENTENCES * 10)
+    assert len(res.embed_tokens([long])[0].offsets) == int(res.config["models.max_tokens"]) - 2
+
+
 def test_rules_only_encoder_has_no_layers() -> None:
     res = Resources(Config.load(overrides=list(RULES_ONLY)))
     res.embed_ahead(SENTENCES)
     assert res.embed(SENTENCES).shape == (len(SENTENCES), 384)
     with pytest.raises(ModelError):
         res.embed_features(SENTENCES[:1])
+    with pytest.raises(ModelError):
+        res.embed_tokens(SENTENCES[:1])
 
 
 def test_batches_and_padding_do_not_change_a_vector(resources: Resources) -> None:

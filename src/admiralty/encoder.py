@@ -31,12 +31,26 @@ import numpy as np
 from .errors import ModelError
 
 DIMS = 384
-# The graph's outputs changed in version 2 (``layer_means`` added): a new name, so a graph built by
-# an older version is never loaded by this one (it is rebuilt).
-GRAPH_VERSION = 2
+# The graph's outputs changed in version 2 (``layer_means`` added) and 3 (``token_states``): a new
+# name each time, so a graph built by an older version is never loaded by this one (it is rebuilt).
+GRAPH_VERSION = 3
 FILE_NAME = f"all-MiniLM-L6-v2-g{GRAPH_VERSION}.onnx"
 OPSET = 17
-EMBEDDING, LAYER_MEANS = "embedding", "layer_means"
+EMBEDDING, LAYER_MEANS, TOKEN_STATES = "embedding", "layer_means", "token_states"
+# The hidden states each token keeps (0 = the embeddings, 6 = MiniLM's last layer), concatenated.
+TOKEN_LAYERS = (6,)
+
+
+@dataclass(frozen=True)
+class TokenStates:
+    """One text's subword tokens as the encoder saw them, for heads that read single tokens."""
+
+    offsets: np.ndarray  # (m, 2) int32: [start, end) character offsets of each subword in its text
+    states: np.ndarray  # (m, len(TOKEN_LAYERS) * hidden) float32: their hidden states
+
+    @classmethod
+    def empty(cls, width: int) -> TokenStates:
+        return cls(np.zeros((0, 2), dtype=np.int32), np.zeros((0, width), dtype=np.float32))
 
 
 def packaged_model_dir() -> Path:
@@ -66,10 +80,12 @@ def build(source: Path, target: Path) -> Path:
     ``target``: deterministic, offline, about 20 s. Written to a temporary file first, so a
     concurrent or interrupted build never leaves a half-written model.
 
-    Two outputs from one pass: ``embedding``, the L2-normalised mean of the last layer (the
-    sentence-transformers vector every stage shares), and ``layer_means``, the masked mean of
+    Three outputs from one pass: ``embedding``, the L2-normalised mean of the last layer (the
+    sentence-transformers vector every stage shares); ``layer_means``, the masked mean of
     every layer's hidden states (embeddings, then layers 1..n; ``(batch, n + 1, hidden)``, not
-    normalised) for heads that read more than the last layer (check-worthiness)."""
+    normalised) for heads that read more than the last layer (check-worthiness); and
+    ``token_states``, every token's hidden states of the layers in ``TOKEN_LAYERS``
+    (``(batch, tokens, len(TOKEN_LAYERS) * hidden)``) for heads that tag tokens (techniques)."""
     import torch
     import transformers
     from onnxruntime.transformers.optimizer import optimize_model
@@ -93,7 +109,8 @@ def build(source: Path, target: Path) -> Path:
             mask = attention_mask.unsqueeze(-1).to(states[-1].dtype)
             count = mask.sum(1).clamp(min=1e-9)
             means = [(hidden * mask).sum(1) / count for hidden in states]
-            return torch.nn.functional.normalize(means[-1], dim=1), torch.stack(means, dim=1)
+            tokens = torch.cat([states[k] for k in TOKEN_LAYERS], dim=-1)
+            return torch.nn.functional.normalize(means[-1], dim=1), torch.stack(means, dim=1), tokens
 
     example = (torch.ones((2, 8), dtype=torch.long), torch.ones((2, 8), dtype=torch.long))
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
@@ -106,12 +123,13 @@ def build(source: Path, target: Path) -> Path:
                 example,
                 str(exported),
                 input_names=["input_ids", "attention_mask"],
-                output_names=[EMBEDDING, LAYER_MEANS],
+                output_names=[EMBEDDING, LAYER_MEANS, TOKEN_STATES],
                 dynamic_axes={
                     "input_ids": {0: "batch", 1: "tokens"},
                     "attention_mask": {0: "batch", 1: "tokens"},
                     EMBEDDING: {0: "batch"},
                     LAYER_MEANS: {0: "batch"},
+                    TOKEN_STATES: {0: "batch", 1: "tokens"},
                 },
                 opset_version=OPSET,
                 dynamo=False,
@@ -155,24 +173,37 @@ class OnnxEncoder:
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """The shared sentence vectors: one L2-normalised row per text."""
-        return self._run(texts, (EMBEDDING,))[0]
+        return self._run(texts, (EMBEDDING,))[0][0]
 
     def encode_with_layers(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """The sentence vectors and, from the same pass, each text's per-layer mean hidden states
         flattened to one row (``(n_texts, (layers + 1) * hidden)``, float32)."""
-        if LAYER_MEANS not in {o.name for o in self.session.get_outputs()}:
-            raise ModelError(
-                "the ONNX encoder graph has no layer_means output (built by an older admiralty): "
-                "delete it and run `admiralty models --build`"
-            )
-        vectors, layers = self._run(texts, (EMBEDDING, LAYER_MEANS))
+        vectors, layers, _ = self.encode_all(texts, tokens=False)
         return vectors, layers
 
-    def _run(self, texts: list[str], names: tuple[str, ...]) -> list[np.ndarray]:
+    def encode_all(self, texts: list[str], *, tokens: bool) -> tuple[np.ndarray, np.ndarray, list[TokenStates]]:
+        """One pass for everything the stages read: the sentence vectors, the per-layer means
+        and, with ``tokens``, each text's :class:`TokenStates` (special tokens left out; else
+        an empty list)."""
+        names = (EMBEDDING, LAYER_MEANS, TOKEN_STATES) if tokens else (EMBEDDING, LAYER_MEANS)
+        missing = set(names) - {o.name for o in self.session.get_outputs()}
+        if missing:
+            raise ModelError(
+                f"the ONNX encoder graph has no {', '.join(sorted(missing))} output (built by an older "
+                "admiralty): delete it and run `admiralty models --build`"
+            )
+        pooled, states = self._run(texts, names)
+        return pooled[0], pooled[1], states
+
+    def _run(self, texts: list[str], names: tuple[str, ...]) -> tuple[list[np.ndarray], list[TokenStates]]:
+        """The pooled outputs among ``names`` (one row per text) and, when ``names`` holds
+        ``token_states``, every text's token states (an empty list otherwise)."""
+        pooled = [n for n in names if n != TOKEN_STATES]
         if not texts:  # the widths the graph declares (384 for the vectors, 7 * 384 for the layers)
             shapes = {o.name: o.shape[1:] for o in self.session.get_outputs()}
-            return [np.zeros((0, int(np.prod(shapes[n]))), dtype=np.float32) for n in names]
+            return [np.zeros((0, int(np.prod(shapes[n]))), dtype=np.float32) for n in pooled], []
         out: list[np.ndarray] | None = None  # widths come from the graph (384 for MiniLM)
+        tokens: list[TokenStates | None] = [None] * len(texts) if TOKEN_STATES in names else []
         encodings = self.tokenizer.encode_batch(texts)
         lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(encodings))
         order = np.argsort(lengths, kind="stable")  # similar lengths together: little padding
@@ -185,14 +216,20 @@ class OnnxEncoder:
                 n = int(lengths[k])
                 ids[r, :n] = encodings[k].ids
                 mask[r, :n] = 1
-            results = self.session.run(list(names), {"input_ids": ids, "attention_mask": mask})
-            results = [r.reshape(len(rows), -1) for r in results]
+            results = dict(zip(names, self.session.run(list(names), {"input_ids": ids, "attention_mask": mask}),
+                               strict=True))
+            if tokens:
+                for r, k in enumerate(rows):
+                    keep = np.flatnonzero(np.asarray(encodings[k].special_tokens_mask) == 0)
+                    offsets = np.asarray(encodings[k].offsets, dtype=np.int32).reshape(-1, 2)
+                    tokens[k] = TokenStates(offsets[keep], np.ascontiguousarray(results[TOKEN_STATES][r, keep]))
+            flat = [results[n].reshape(len(rows), -1) for n in pooled]
             if out is None:
-                out = [np.zeros((len(texts), r.shape[1]), dtype=np.float32) for r in results]
-            for target, r in zip(out, results, strict=True):
-                target[rows] = r
+                out = [np.zeros((len(texts), f.shape[1]), dtype=np.float32) for f in flat]
+            for target, f in zip(out, flat, strict=True):
+                target[rows] = f
         assert out is not None
-        return out
+        return out, [t for t in tokens if t is not None]
 
 
 @dataclass
@@ -212,22 +249,36 @@ class TorchEncoder:
 
     def encode_with_layers(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """The vectors and the per-layer mean hidden states, as :meth:`OnnxEncoder.encode_with_layers`."""
+        vectors, layers, _ = self.encode_all(texts, tokens=False)
+        return vectors, layers
+
+    def encode_all(self, texts: list[str], *, tokens: bool) -> tuple[np.ndarray, np.ndarray, list[TokenStates]]:
+        """The vectors, per-layer means and token states, as :meth:`OnnxEncoder.encode_all`."""
         import torch
 
-        bert = self.model[0].auto_model
+        bert, tokenizer = self.model[0].auto_model, self.model.tokenizer
         n_layers, width = bert.config.num_hidden_layers + 1, bert.config.hidden_size
         layers = np.zeros((len(texts), n_layers * width), dtype=np.float32)
+        states: list[TokenStates] = []
         for first in range(0, len(texts), self.batch_size):
             chunk = texts[first : first + self.batch_size]
-            features = self.model.tokenize(chunk)
+            features = tokenizer(chunk, padding=True, truncation=True, max_length=self.model.max_seq_length,
+                                 return_offsets_mapping=True, return_special_tokens_mask=True, return_tensors="pt")
             with torch.no_grad():
-                states = bert(input_ids=features["input_ids"], attention_mask=features["attention_mask"],
+                hidden = bert(input_ids=features["input_ids"], attention_mask=features["attention_mask"],
                               token_type_ids=torch.zeros_like(features["input_ids"]),
                               output_hidden_states=True).hidden_states
-            mask = features["attention_mask"].unsqueeze(-1).to(states[-1].dtype)
-            means = torch.stack([(h * mask).sum(1) / mask.sum(1).clamp(min=1e-9) for h in states], dim=1)
+            mask = features["attention_mask"].unsqueeze(-1).to(hidden[-1].dtype)
+            means = torch.stack([(h * mask).sum(1) / mask.sum(1).clamp(min=1e-9) for h in hidden], dim=1)
             layers[first : first + len(chunk)] = means.reshape(len(chunk), -1).numpy()
-        return self.encode(texts), layers
+            if tokens:
+                joined = torch.cat([hidden[k] for k in TOKEN_LAYERS], dim=-1).numpy()
+                keep = (features["attention_mask"] == 1) & (features["special_tokens_mask"] == 0)
+                offsets = features["offset_mapping"].numpy().astype(np.int32)
+                for r in range(len(chunk)):
+                    row = keep[r].numpy()
+                    states.append(TokenStates(offsets[r][row], np.ascontiguousarray(joined[r][row])))
+        return self.encode(texts), layers, states
 
 
 @dataclass

@@ -11,9 +11,9 @@ import importlib.metadata
 import logging
 import threading
 from collections import ChainMap
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -24,26 +24,33 @@ from .model import ModelInfo
 if TYPE_CHECKING:
     from spacy.language import Language
 
+    from .encoder import TokenStates
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 LEXICON_DIR = PACKAGE_DIR / "lexicons"
 MODEL_DIR = PACKAGE_DIR / "models"
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def _kept_or_encoded(
-    texts: list[str], kept: Mapping[str, np.ndarray], encode: Callable[[list[str]], np.ndarray]
-) -> np.ndarray:
+    texts: list[str], kept: Mapping[str, T], encode: Callable[[list[str]], Sequence[T]]
+) -> Sequence[T]:
     """One row per text: the rows kept from the batch pass, the others encoded now, each
     distinct text once."""
     missing = [t for t in dict.fromkeys(texts) if t not in kept]
     if len(missing) == len(texts):  # nothing kept, nothing repeated (or no texts)
         return encode(texts)
     fresh = dict(zip(missing, encode(missing), strict=True)) if missing else {}
-    return np.stack([kept[t] if t in kept else fresh[t] for t in texts])
+    return [kept[t] if t in kept else fresh[t] for t in texts]
 
 
-def _newest(kept: Mapping[str, np.ndarray]) -> Mapping[str, np.ndarray]:
+def _matrix(rows: Sequence[np.ndarray]) -> np.ndarray:
+    return rows if isinstance(rows, np.ndarray) else np.stack(rows)
+
+
+def _newest(kept: Mapping[str, T]) -> Mapping[str, T]:
     """The most recent generation of rows kept by :meth:`Resources.embed_ahead`."""
     return kept.maps[0] if isinstance(kept, ChainMap) else kept
 
@@ -83,9 +90,11 @@ class Resources:
         self._lock = threading.Lock()
         self._models: dict[str, ModelInfo] = {}
         self._cache: dict[str, Any] = {}
-        # Vectors and per-layer means of the last two batches embedded ahead (see embed_ahead).
+        # Vectors, per-layer means and token states of the last two batches embedded ahead (see
+        # embed_ahead).
         self._ahead: Mapping[str, np.ndarray] = {}
         self._ahead_layers: Mapping[str, np.ndarray] = {}
+        self._ahead_tokens: Mapping[str, TokenStates] = {}
 
     # -- spaCy ------------------------------------------------------------------------------
 
@@ -221,36 +230,54 @@ class Resources:
     def embed(self, texts: list[str]) -> np.ndarray:
         """L2-normalised float32 sentence vectors, one row per text (384-d for MiniLM). A text
         repeated in ``texts``, or embedded ahead by :meth:`embed_ahead`, is encoded only once."""
-        return _kept_or_encoded(list(texts), self._ahead, self.embedder.encode)
+        return _matrix(_kept_or_encoded(list(texts), self._ahead, self.embedder.encode))
 
     def embed_features(self, texts: list[str]) -> np.ndarray:
         """The encoder's per-layer mean hidden states, one flattened float32 row per text
         (``(layers + 1) * 384`` for MiniLM), from the same pass as :meth:`embed`: the rows of a
         batch embedded ahead are kept, so reading them costs no second encoder pass. Raises
         ``ModelError`` with an encoder that has no layers (``embedder_runtime = "hashing"``)."""
-        encoder = self.embedder
-        if not hasattr(encoder, "encode_with_layers"):
-            raise ModelError("the configured encoder has no hidden layers to read (embedder_runtime = 'hashing')")
-        return _kept_or_encoded(list(texts), self._ahead_layers, lambda some: encoder.encode_with_layers(some)[1])
+        encoder = self._layered()
+        rows = _kept_or_encoded(list(texts), self._ahead_layers, lambda some: encoder.encode_with_layers(some)[1])
+        return _matrix(rows)
 
-    def embed_ahead(self, texts: Iterable[str]) -> None:
+    def embed_tokens(self, texts: list[str]) -> list[TokenStates]:
+        """Each text's subword tokens with their hidden states (``admiralty.encoder.TokenStates``),
+        from the same pass as :meth:`embed` when the batch was embedded ahead with
+        ``[models] token_states = true``; other texts are encoded now. Raises ``ModelError`` with
+        an encoder that has no layers (``embedder_runtime = "hashing"``)."""
+        encoder = self._layered()
+        rows = _kept_or_encoded(list(texts), self._ahead_tokens, lambda some: encoder.encode_all(some, tokens=True)[2])
+        return list(rows)
+
+    def _layered(self) -> Any:
+        encoder = self.embedder
+        if not hasattr(encoder, "encode_all"):
+            raise ModelError("the configured encoder has no hidden layers to read (embedder_runtime = 'hashing')")
+        return encoder
+
+    def embed_ahead(self, texts: Iterable[str], *, tokens: bool = False) -> None:
         """Encode a whole batch's texts in one length-sorted pass (each distinct text once) and
-        keep their vectors, and the per-layer means of the same pass (:meth:`embed_features`),
-        for the per-article calls of :meth:`embed` that follow. Larger batches of similar lengths
-        waste less padding than one article's few sentences; the vectors are the same either way
-        (padding is masked). The rows of the last two calls are kept, no more: the runner may
-        encode the next batch (in a thread) while the stages of this one still read its rows."""
+        keep their vectors, and the per-layer means of the same pass (:meth:`embed_features`)
+        and, with ``tokens``, their token states (:meth:`embed_tokens`), for the per-article
+        calls that follow. Larger batches of similar lengths waste less padding than one
+        article's few sentences; the vectors are the same either way (padding is masked). The
+        rows of the last two calls are kept, no more: the runner may encode the next batch (in a
+        thread) while the stages of this one still read its rows."""
         unique = list(dict.fromkeys(texts))
         encoder = self.embedder
         layers: dict[str, np.ndarray] = {}
-        if hasattr(encoder, "encode_with_layers"):
-            vectors, layer_rows = encoder.encode_with_layers(unique)
+        states: dict[str, TokenStates] = {}
+        if hasattr(encoder, "encode_all"):
+            vectors, layer_rows, token_rows = encoder.encode_all(unique, tokens=tokens)
             layers = dict(zip(unique, layer_rows, strict=True))
+            states = dict(zip(unique, token_rows, strict=True)) if tokens else {}
         else:
             vectors = encoder.encode(unique)
-        # One assignment each: a reader sees the old or the new pair, both with the previous rows.
+        # One assignment each: a reader sees the old or the new rows, both with the previous ones.
         self._ahead = ChainMap(dict(zip(unique, vectors, strict=True)), _newest(self._ahead))
         self._ahead_layers = ChainMap(layers, _newest(self._ahead_layers))
+        self._ahead_tokens = ChainMap(states, _newest(self._ahead_tokens))
 
     # -- word lists and small files ---------------------------------------------------------
 

@@ -8,7 +8,8 @@ embedded twice; they embed other texts
 (story leads, narratives) with the same ``Resources.embed``. The runner hands the stage a whole
 batch's claims first (``embed_claims_ahead``), so the encoder sees large length-sorted batches
 and each distinct text once; each article then takes its rows. The same pass keeps the encoder's per-layer
-means for the check-worthiness head (``Resources.embed_features``).
+means for the check-worthiness head (``Resources.embed_features``) and, when asked, every claim's token
+states for the techniques head (``Resources.embed_tokens``).
 """
 
 from __future__ import annotations
@@ -39,9 +40,13 @@ def embed_claims_ahead(articles: list[Article], res: Resources) -> None:
     """The batch step: every claim of the batch, and each article's lead, through the encoder in
     one pass. The pass also keeps each claim's per-layer mean hidden states
     (``Resources.embed_features``), which the check-worthiness head reads without encoding
-    anything again."""
+    anything again, and with ``[models] token_states`` each claim's token states
+    (``Resources.embed_tokens``, for the techniques stage)."""
     leads = (lead_text(article, res) for article in articles)
-    res.embed_ahead([*(c.text for article in articles for c in article.claims), *(t for t in leads if t)])
+    res.embed_ahead(
+        [*(c.text for article in articles for c in article.claims), *(t for t in leads if t)],
+        tokens=bool(res.config["models.token_states"]),
+    )
 
 
 @stage("embed", VERSION, requires=("claims",), assigns=("claim_vectors", "lead_vector"), ahead=embed_claims_ahead)
