@@ -143,9 +143,9 @@ def test_overlapped_batches_give_the_same_records(resources) -> None:  # type: i
         res.__dict__["nlp"], res.__dict__["embedder"] = resources.nlp, resources.embedder
         threads: set[str] = set()
 
-        def noted(texts, ahead=res.embed_ahead, threads=threads):  # type: ignore[no-untyped-def]
+        def noted(texts, ahead=res.embed_ahead, threads=threads, **options):  # type: ignore[no-untyped-def]
             threads.add(threading.current_thread().name)
-            return ahead(texts)
+            return ahead(texts, **options)
 
         res.embed_ahead = noted
         runs[overlap] = list(Pipeline(res).run(items)), threads
