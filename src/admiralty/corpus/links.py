@@ -39,13 +39,14 @@ How it works:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
-from ..model import Article, Claim, ClaimLink, CorpusResult, Reason
+from ..model import Article, Attribution, Claim, ClaimLink, CorpusResult, Entity, Reason
 from ..resources import Resources
 from . import contradiction
 from .ann import candidate_pair_array
@@ -96,12 +97,35 @@ def claim_vectors(articles: Sequence[Article], res: Resources) -> list[np.ndarra
     return out
 
 
-def entry(a: Article, c: Claim, vector: np.ndarray) -> ClaimEntry:
+@dataclass(frozen=True, slots=True)
+class _ArticleIndex:
+    """One article's entities sorted by start (with the starts apart, for bisection) and its
+    attributions by id: what each of its claims looks up."""
+
+    starts: list[int]
+    entities: list[Entity]
+    attributions: dict[str, Attribution]
+
+    @classmethod
+    def of(cls, a: Article) -> _ArticleIndex:
+        ents = sorted(a.entities, key=lambda e: e.start)
+        by_id: dict[str, Attribution] = {}
+        for t in a.attributions:
+            by_id.setdefault(t.id, t)  # the first of an id, as a scan in order finds it
+        return cls([e.start for e in ents], ents, by_id)
+
+
+def entry(a: Article, c: Claim, vector: np.ndarray, index: _ArticleIndex | None = None) -> ClaimEntry:
     """What the links stage keeps of one claim: its vector, polarity, quantities, entities,
     places, type, certainty, time expressions, the article's publication date, and for the
-    denial rule its attribution cue when outside the claim and the words before it in its sentence."""
-    inside = [e for e in a.entities if e.start >= c.start and e.end <= c.end]
-    cue = next((t.cue for t in a.attributions if t.id == c.attribution), None) if c.attribution else None
+    denial rule its attribution cue when outside the claim and the words before it in its sentence.
+    ``index``: the article's :class:`_ArticleIndex` when several of its claims are read."""
+    index = index or _ArticleIndex.of(a)
+    ents = index.entities
+    inside = [e for e in ents[bisect_left(index.starts, c.start) : bisect_right(index.starts, c.end)]
+              if e.end <= c.end]
+    found = index.attributions.get(c.attribution) if c.attribution else None
+    cue = found.cue if found is not None else None
     return ClaimEntry(
         a.id,
         c.text,
@@ -142,8 +166,9 @@ class Links:
     def build(self, articles: Sequence[Article], res: Resources) -> LinksState:
         out: dict[str, ClaimEntry] = {}
         for a, rows in zip(articles, claim_vectors(articles, res), strict=True):
+            index = _ArticleIndex.of(a)
             for c, v in zip(a.claims, rows, strict=True):
-                out[c.id] = entry(a, c, v)
+                out[c.id] = entry(a, c, v, index)
         return LinksState(out)
 
     def merge(self, left: LinksState, right: LinksState) -> LinksState:
@@ -238,10 +263,12 @@ def _denial_candidates(ids: list[str], x: np.ndarray, claims: dict[str, ClaimEnt
     is bounded whatever the corpus size. Undated denials keep the blocking's candidates only."""
     if int(s["contradiction_denial_max_links"]) <= 0:
         return []
-    framed = [k for k, cid in enumerate(ids) if contradiction.frame_of(claims[cid], lex) is not None]
+    days = np.array([_ordinal(claims[cid].published) for cid in ids])
+    # Undated claims are never scanned, so only dated ones are read for a frame (the costly part).
+    framed = [k for k in np.flatnonzero(~np.isnan(days)).tolist()
+              if contradiction.frame_of(claims[ids[k]], lex) is not None]
     if not framed:
         return []
-    days = np.array([_ordinal(claims[cid].published) for cid in ids])
     order = np.argsort(np.where(np.isnan(days), np.inf, days), kind="stable")
     dated = days[order]
     window = float(cs.denial_max_days_apart)
@@ -249,8 +276,6 @@ def _denial_candidates(ids: list[str], x: np.ndarray, claims: dict[str, ClaimEnt
     match, strong = float(s["match_cosine"]), float(s["strong_cosine"])
     out = []
     for k in framed:
-        if np.isnan(days[k]):
-            continue
         lo, hi = np.searchsorted(dated, days[k] - window, "left"), np.searchsorted(dated, days[k] + window, "right")
         if hi - lo > cap:  # a crowded window: the claims nearest in time, so the cost per denial is bounded
             at = int(np.searchsorted(dated, days[k], "left"))
