@@ -114,6 +114,15 @@ def test_pronoun_resolves_to_previous_speaker(resources) -> None:  # type: ignor
     assert second.source.ref == first.source.ref  # type: ignore[union-attr]
 
 
+def test_a_pronoun_that_names_no_one_stays_anonymous(resources) -> None:  # type: ignore[no-untyped-def]
+    text = ("The Coastal Dockworkers Union said that the strike would go on. "
+            "Some say the port will close for good.")
+    art = run(resources, text)
+    some = [a for a in art.attributions if a.source is not None and a.source.text == "Some"]
+    assert some and some[0].source.kind == "anonymous"  # type: ignore[union-attr]
+    assert art.attributions[0].source.kind == "named_organization"  # type: ignore[union-attr]
+
+
 def test_description_resolves_to_named_person(resources) -> None:  # type: ignore[no-untyped-def]
     text = ("Mikhail Podoliak, a key adviser to President Vladimir Zelensky, spoke on Friday. "
             "The adviser said that foreign troops were unrealistic.")

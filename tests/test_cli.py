@@ -67,6 +67,16 @@ def test_bad_inputs_exit_1_and_are_listed_without_traceback(mixed_dir: Path) -> 
     assert "1 analysed, 2 skipped, 1 failed" in out
 
 
+def test_summary_names_who_says_it_once_per_source(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(
+        "Port talks\n\nHarbour master Ilona Varga said the port would reopen on Friday. "
+        "She said the cranes were ready. Some say the strike will go on.", encoding="utf-8")
+    out = CliRunner().invoke(main, ["analyze", str(tmp_path)]).output
+    who = next(line for line in out.splitlines() if line.startswith("Who says it"))
+    assert "Ilona Varga (named_person ×2, F)" in who and "She" not in who  # the pronoun is the person
+    assert "Some (anonymous, F)" in who
+
+
 def test_json_output_validates(mixed_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "out.json"
     result = CliRunner().invoke(main, ["analyze", str(mixed_dir), "--format", "json", "-o", str(out)])

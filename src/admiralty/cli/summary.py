@@ -13,7 +13,7 @@ from rich.progress import Progress as RichProgress
 from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from ..config import Config
-from ..model import Article, Document, Grade
+from ..model import Article, Document, Grade, Source
 from ..pipeline import Progress
 
 
@@ -79,9 +79,10 @@ def sourcing_line(article: Article) -> str:
 def print_summary(doc: Document, config: Config, *, reused: int = 0, console: Console | None = None) -> None:
     console = console or Console(highlight=False, soft_wrap=True)
     grades = {g.claim: g for g in doc.grades}
+    sources = {s.id: s for s in doc.sources}
     top = int(config["report.top_claims"])
     for article in doc.articles:
-        _print_article(console, article, grades, top)
+        _print_article(console, article, grades, sources, top)
     _print_corpus(console, doc)
     analysed = sum(1 for a in doc.articles if a.status == "analysed")
     skipped = len(doc.articles) - analysed
@@ -97,7 +98,32 @@ def print_summary(doc: Document, config: Config, *, reused: int = 0, console: Co
             console.print(f"  [red]✗[/] {escape(f.input)}: {escape(f.reason)} [dim]({f.stage})[/]")
 
 
-def _print_article(console: Console, article: Article, grades: dict[str, Grade], top: int) -> None:
+def who_says_it(article: Article, sources: dict[str, Source]) -> list[str]:
+    """One entry per source the article quotes, in order of first mention: the name it resolves to
+    (a pronoun or a surname becomes the person), its kind, how often it speaks and its
+    reliability letter, e.g. ``Mark Cole (named_person ×2, F)``."""
+    mentions: dict[str, list[str]] = {}
+    labels: dict[str, tuple[str, str]] = {}
+    for a in article.attributions:
+        if a.source is None:
+            continue
+        key = a.source.ref or f"{a.source.kind}:{a.source.text}"
+        known = sources.get(a.source.ref or "")
+        labels.setdefault(key, (known.name if known else a.source.text, a.source.kind))
+        mentions.setdefault(key, []).append(a.source.text)
+    out = []
+    for key, said in mentions.items():
+        name, kind = labels[key]
+        known = sources.get(key)
+        count = f" ×{len(said)}" if len(said) > 1 else ""
+        grade = f", {known.reliability}" if known else ""
+        out.append(f"{escape(name)} [dim]({kind}{count}{grade})[/]")
+    return out
+
+
+def _print_article(
+    console: Console, article: Article, grades: dict[str, Grade], sources: dict[str, Source], top: int
+) -> None:
     title = article.title or "(untitled)"
     console.rule(f"[bold]{escape(_clip(title, 100))}", align="left")
     meta = [article.input, f"id {article.id}"]
@@ -108,15 +134,12 @@ def _print_article(console: Console, article: Article, grades: dict[str, Grade],
         console.print(f"[yellow]skipped: {escape(article.skip_reason or '')}[/]")
         return
     console.print(f"[bold]Sourcing[/] {escape(sourcing_line(article))}")
-    kinds = Counter(a.source.kind for a in article.attributions if a.source is not None)
-    if article.attributions:
-        who = [
-            f"{escape(a.source.text)} [dim]({a.source.kind})[/]"
-            for a in article.attributions
-            if a.source is not None
-        ]
-        console.print(f"[bold]Who says it[/] {'; '.join(dict.fromkeys(who))}")
-    elif not kinds:
+    who = who_says_it(article, sources)
+    if who:
+        console.print(f"[bold]Who says it[/] {'; '.join(who)}")
+    elif article.attributions:
+        console.print("[bold]Who says it[/] [dim]only statements attributed to no one in particular[/]")
+    else:
         console.print("[bold]Who says it[/] [dim]no attributed statements found[/]")
     claims = sorted(article.claims, key=lambda c: (-c.checkworthiness, c.start))[:top]
     if claims:

@@ -249,10 +249,9 @@ class Resolver:
         return ent is not None and ent.label in ("GPE", "NORP", "LOC")
 
     def _pronoun(self, tok: Token) -> Speaker:
-        number = self.lex.pronouns.get(tok.lower_, "x")
-        if tok.lower_ in ("i", "we", "you"):
-            # First person inside a quote is the speaker of the quote, resolved by the caller.
-            pass
+        number = self.lex.pronouns.get(tok.lower_)
+        if number is None:  # "some", "that", "you", "all": no one in particular
+            return Speaker("anonymous", _scoped_name(tok.text), (tok.text,), True)
         for _, speaker in reversed(self.history[-6:]):
             if number == "s" and speaker.kind == "named_person":
                 return Speaker(speaker.kind, speaker.name, (tok.text, speaker.name), speaker.scoped)
