@@ -322,3 +322,23 @@ def test_subject_with_a_verb_tagged_as_a_noun_is_still_a_clause(resources) -> No
     texts = [c.text for c in article.claims]
     assert any("Sam Miller of Ohio fares the worst" in t for t in texts), texts
     assert one("Photo credit Jane Smith for the Daily News", resources).claims == ()
+
+
+# -- claims.rules/4 ------------------------------------------------------------------------------
+
+
+def test_would_of_a_verb_coordinated_under_a_past_reporting_verb_is_no_hedge(resources) -> None:  # type: ignore[no-untyped-def]
+    # "would not change" shares "said" with "had offered": the reported "will", not a hedge; and it
+    # leaves the head clause (a past fact) a fact.
+    (c,) = one("She said the government had offered the union a 4% pay rise and would not change the "
+               "shift system.", resources).claims
+    assert (c.type, c.certainty) == ("fact", "certain"), kinds(c)
+    assert "would" not in kinds(c).get("hedge", [])
+    # without the past reporting frame, the same coordinated "would" hedges the claim
+    (d,) = one("The government had offered the union a 4% pay rise and would not change the shift "
+               "system.", resources).claims
+    assert d.certainty == "hedged" and "would" in kinds(d)["hedge"]
+    # in quoted speech the speaker's "would" stays a hedge
+    (e,) = one('"We have offered a 4% pay rise and would not change the shift system," she said.',
+               resources).claims
+    assert e.certainty == "hedged", kinds(e)

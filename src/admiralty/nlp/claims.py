@@ -20,7 +20,9 @@ What is extracted, and how (rules over the spaCy parse, word lists in ``lexicons
    - ``certainty``: hedged when a hedge cue scopes over the claim (``claims_hedges.txt``, modal
      verbs "could/may/might/would", "according to sources", "sources say"), else certain. A hedge
      inside an adverbial or relative clause of the claim hedges that clause only, a negated
-     "could" is inability, and a "would" in quoted speech is the speaker's own (no backshift).
+     "could" is inability, and a "would" in quoted speech is the speaker's own (no backshift);
+     after a past reporting verb, "would" is the reported "will" -- of the claim's verb or of a
+     verb coordinated with it ("said they had offered a rise and would not change the shifts").
    - ``polarity``: negated when the main predicate is negated ("not", "never", "no" on its
      subject or object) or is a denial predicate ("dismissed the possibility", "firmly
      opposed", "denied that"), else affirmed.
@@ -55,7 +57,7 @@ if TYPE_CHECKING:
     from ..model import Article, Attribution
     from ..resources import Resources
 
-VERSION = "claims.rules/3"
+VERSION = "claims.rules/4"
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "expl", "csubj", "csubjpass"})
 ARG_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "pobj", "dative"})
@@ -620,6 +622,19 @@ def _negated_could(doc: Doc, cue: Cue) -> bool:
     return bool(nxt) and _low(nxt[0]) in ("n't", "not") and not (len(nxt) > 1 and nxt[1].lower_ == "have")
 
 
+def _conjunct_of(tok: Token, head: Token) -> bool:
+    """Whether ``tok`` is a verb coordinated with ``head`` (reached from it by ``conj`` links
+    only), so that it shares ``head``'s reporting frame and tense; ``head`` itself is not."""
+    node = tok
+    for _ in range(len(tok.doc)):
+        if node.dep_ != "conj" or node.head.i == node.i:
+            return False
+        node = node.head
+        if node.i == head.i:
+            return True
+    return False
+
+
 def _direct_speech(doc: Doc, frame_head: Token, lo: int, hi: int) -> bool:
     """Whether a quotation mark stands between the frame's verb and the claim ``[lo, hi)``: the
     claim is quoted speech, whose tenses are the speaker's own (no backshift, so its "would" is
@@ -782,9 +797,14 @@ def _claim(
     if piece.frame_head is not None and piece.frame_head.tag_ in ("VBD", "VBN") and not _direct_speech(
         doc, piece.frame_head, lo, hi
     ):
-        # "she declared she would be filing": "would" is the reported "will", not a hedge
+        # "she declared she would be filing": "would" is the reported "will", not a hedge; so is the
+        # "would" of a verb coordinated with the claim's ("she said they had offered a rise and
+        # would not change the shifts"), which hangs on the same reporting verb. Only the head's own
+        # makes the claim a prediction: the coordinated one leaves the head clause's type.
         future_in_past = [c for c in hedges if c.text.lower() == "would" and _token_at(doc, c).head.i == piece.head.i]
-        hedges = [c for c in hedges if c not in future_in_past]
+        backshifted = [c for c in hedges
+                       if c.text.lower() == "would" and _conjunct_of(_token_at(doc, c).head, piece.head)]
+        hedges = [c for c in hedges if c not in future_in_past and c not in backshifted]
     question = text.rstrip("\"'\u201d\u2019) ").endswith("?") and not _embedded_question(text)
     if not question:
         hedges += _condition_cues(doc, piece.head, lo, hi)
