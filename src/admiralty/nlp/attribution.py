@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from ..model import Article
     from ..resources import Resources
 
-VERSION = "attribution.rules/3"
+VERSION = "attribution.rules/4"
 TAGGER_FILE = "attribution_tagger.npz"
 QUOTE_MARKS = frozenset('"\u201c\u201d\u201e\u00ab\u00bb')
 VIA_KINDS = frozenset({"outlet"})
