@@ -330,3 +330,12 @@ def test_headline_label_is_not_a_speaker(resources) -> None:  # type: ignore[no-
     text = "Clinton: 1,769.\n\nSanders: 1,501.\n\nCarly Fiorina: I am horrified by the campaign.\n"
     atts = run(resources, text).attributions
     assert [a.source.text for a in atts if a.source is not None] == ["Carly Fiorina"]
+
+
+def test_a_contracted_auxiliary_is_never_a_speaker(resources) -> None:  # type: ignore[no-untyped-def]
+    from admiralty.nlp.attribution import _nominal
+
+    doc = resources.nlp("The owners would\u2019ve found a way, the minister said, and they'd agree.")
+    by_text = {t.text: t for t in doc}
+    assert not _nominal(by_text["\u2019ve"]) and not _nominal(by_text["'d"])  # whatever the tagger calls them
+    assert not _nominal(by_text["would"]) and _nominal(by_text["minister"]) and _nominal(by_text["they"])

@@ -39,12 +39,17 @@ from .tokens import token_view
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
     from ..model import Article
     from ..resources import Resources
 
 VERSION = "attribution.rules/4"
+# Parts of speech a source's head never has (auxiliaries, particles, function words; not VERB,
+# which the tagger gives "Trump" now and then), and contracted auxiliaries the tagger may call
+# nouns ("would’ve" with a typographic apostrophe).
+NOT_SPEAKERS = frozenset({"AUX", "PART", "ADP", "CCONJ", "SCONJ", "PUNCT", "SPACE", "SYM"})
+CLITICS = frozenset({"'ve", "'d", "'ll", "'re", "'m", "'s", "n't"})
 TAGGER_FILE = "attribution_tagger.npz"
 QUOTE_MARKS = frozenset('"\u201c\u201d\u201e\u00ab\u00bb')
 VIA_KINDS = frozenset({"outlet"})
@@ -143,6 +148,9 @@ def attribute(article: Article, doc: Doc, settings: Settings, tagger: Tagger | N
             return model.prob(table_features(view, dp, i, ctx)) >= threshold
 
     found = candidates(doc, text, quotes, settings.lexicon, settings.min_content_chars, learned)
+    # A speaker is a nominal: "'ve" in "would've found" (a stray auxiliary the parser made a
+    # subject) speaks for no one, and the cue it came with is no attribution either.
+    found = [c for c in found if c.source_token is None or _nominal(doc[c.source_token])]
     if settings.stance_needs_clause:
         found = [c for c in found if c.speech or c.rule in STANCE_RULES or c.extra.get("learned")]
     kept = _univocal(found)
@@ -204,6 +212,10 @@ def tagger_context(article: Article, quotes: Sequence[Quote], lex: Lexicon) -> C
         for i in range(ent.start, ent.end):
             labels[i] = ent.label
     return Context(labels, tuple((q.start, q.end) for q in quotes), lex.speech, lex.stance, lex.nouns)
+
+
+def _nominal(token: Token) -> bool:
+    return token.pos_ not in NOT_SPEAKERS and token.lower_.replace("\u2019", "'") not in CLITICS
 
 
 def _order(c: Candidate) -> tuple[int, int]:
