@@ -60,3 +60,12 @@ def test_report_story_view_graph_timeline_and_csp(tmp_path) -> None:  # type: ig
     script = html[html.rindex("<script>") + len("<script>"):html.rindex("</script>")]
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     assert csp == f"'sha256-{digest}'"
+
+
+def test_an_all_f_corpus_says_how_to_give_reliability_something_to_rest_on() -> None:
+    from admiralty.export.story import reliability_note
+
+    assert reliability_note({"F": 12}) is not None and "sources import" in reliability_note({"F": 12})  # type: ignore[operator]
+    assert reliability_note({"F": 12, "B": 1}) is None and reliability_note({}) is None
+    article = Article.new(locator="a", text="The port reopened on Friday.")
+    assert "sources import" not in render_report(_doc(article))  # no sources: nothing to say

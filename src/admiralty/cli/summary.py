@@ -13,6 +13,7 @@ from rich.progress import Progress as RichProgress
 from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from ..config import Config
+from ..export.story import reliability_note
 from ..model import Article, Document, Grade, Source
 from ..pipeline import Progress
 
@@ -179,6 +180,9 @@ def _print_corpus(console: Console, doc: Document) -> None:
         console.print("[bold]Claim links[/] " + ", ".join(f"{n} {r}" for r, n in relations.most_common()))
     if not (doc.copies or doc.stories or relations):
         console.print("[dim]No copies, stories or claim links found.[/]")
+    note = reliability_note(Counter(s.reliability for s in doc.sources))
+    if note:
+        console.print(f"[dim]{escape(note)}[/]")
 
 
 def print_ignored(ignored: list[str], console: Console | None = None) -> None:

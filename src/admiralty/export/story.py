@@ -503,6 +503,17 @@ class Charts:
     credibility: Chart
     reliability: Chart
     sourcing: StackChart
+    note: str | None = None  # what the analyst can do about the grades, when they say little
+
+
+def reliability_note(rel: Mapping[str, int]) -> str | None:
+    """A hint when every source is F: reliability then has nothing to rest on yet."""
+    total = sum(rel.values())
+    if not total or rel.get("F", 0) < total:
+        return None
+    return ("Every source is F (cannot be judged): no outlet ratings are imported and no source has a "
+            "track record in this corpus long enough to move it yet. Import your own outlet ratings with `admiralty sources "
+            "import FILE.csv --db STORE` (columns: `admiralty sources import --help`), or review sources.")
 
 
 def charts(articles: Iterable[Article], grades: Iterable[Grade], sources: Iterable[Source]) -> Charts:
@@ -521,4 +532,5 @@ def charts_from_counts(cred: Mapping[int, int], rel: Mapping[str, int], sourcing
         column_chart("Source reliability (A-F)", {k: rel.get(k, 0) for k in "ABCDEF"},
                      RELIABILITY_COLOURS, RELIABILITY_WORDS),
         sourcing,
+        reliability_note(rel),
     )
