@@ -339,3 +339,16 @@ def test_a_contracted_auxiliary_is_never_a_speaker(resources) -> None:  # type: 
     by_text = {t.text: t for t in doc}
     assert not _nominal(by_text["\u2019ve"]) and not _nominal(by_text["'d"])  # whatever the tagger calls them
     assert not _nominal(by_text["would"]) and _nominal(by_text["minister"]) and _nominal(by_text["they"])
+
+
+@pytest.mark.parametrize(("text", "kind", "name"), [
+    ("The Islamic activist group, Hizb-ut-Tahrir, said the protest would go ahead.", "named_organization",
+     "Hizb-ut-Tahrir"),
+    ("A spokesman, Ilona Varga, said the port would reopen on Friday.", "named_person", "Ilona Varga"),
+    ("The court order says the strike must end.", "document", None),
+])
+def test_a_description_with_its_name_beside_it_is_that_name(resources, text, kind, name) -> None:  # type: ignore[no-untyped-def]
+    a = only(resources, text)
+    assert a.source is not None and a.source.kind == kind
+    if name is not None:
+        assert a.source.evidence[-1] == name and a.source.ref == source_id(kind, name)

@@ -512,8 +512,9 @@ def reliability_note(rel: Mapping[str, int]) -> str | None:
     if not total or rel.get("F", 0) < total:
         return None
     return ("Every source is F (cannot be judged): no outlet ratings are imported and no source has a "
-            "track record in this corpus long enough to move it yet. Import your own outlet ratings with `admiralty sources "
-            "import FILE.csv --db STORE` (columns: `admiralty sources import --help`), or review sources.")
+            "track record in this corpus long enough to move it yet. Import your own outlet ratings "
+            "with `admiralty sources import FILE.csv --db STORE` (columns: `admiralty sources import "
+            "--help`), or review sources.")
 
 
 def charts(articles: Iterable[Article], grades: Iterable[Grade], sources: Iterable[Source]) -> Charts:

@@ -125,6 +125,13 @@ class Resolver:
                 return Speaker("named_person", person, (ent.text, person), False)
             if ent.label in ORG_LABELS:
                 return Speaker("named_organization", ent.canonical, (ent.text,), False)
+        else:
+            person = self._surname(head.text)  # "Cornyn", which the tagger may call a common noun
+            if person is not None:
+                return Speaker("named_person", person, (head.text, person), False)
+        named = self._apposed(head)
+        if named is not None:
+            return named
         lemma = head.lemma_.lower()
         two = f"{self._prev_word(head)} {lemma}"
         group = self.lex.officials.get(two, self.lex.officials.get(lemma))
@@ -157,6 +164,27 @@ class Resolver:
                 return Speaker("named_person", name, (name,), False)
             return Speaker("named_organization", name, (name,), False)
         return Speaker("anonymous", _scoped_name(text), (head.text,), True)
+
+    def _apposed(self, head: Token) -> Speaker | None:
+        """The name set beside a description: "the Islamic activist group, Hizb-ut-Tahrir", "a
+        spokesman, Ilona Varga" (one speaker: not for plural heads)."""
+        if head.tag_ in ("NNS", "NNPS"):
+            return None
+        for child in head.children:
+            if child.dep_ != "appos":
+                continue
+            ent = self._entity(child)
+            if ent is None:
+                if child.pos_ != "PROPN":
+                    continue
+                name = _strip_the(child.doc[child.left_edge.i : child.right_edge.i + 1].text)
+                titled = head.lemma_.lower() in self.lex.officials
+                return Speaker("named_person" if titled else "named_organization", name, (head.text, name), False)
+            if ent.label in PERSON_LABELS or ent.canonical in self.person_names:
+                return Speaker("named_person", ent.canonical, (head.text, ent.text), False)
+            if ent.label in ORG_LABELS:
+                return Speaker("named_organization", ent.canonical, (head.text, ent.text), False)
+        return None
 
     def _surname(self, word: str) -> str | None:
         """The one named person of the article whose name ends in ``word`` ("Varga" after
