@@ -3,9 +3,10 @@
 A text becomes a set of word ``k``-shingles (lower-cased ``\\w+`` tokens, each ``k`` consecutive
 words hashed to 32 bits with a seeded BLAKE2b word hash combined by a polynomial, so no Python
 ``hash()`` is involved). Each set gets a datasketch ``MinHash`` signature (``affine32`` scheme,
-fixed seed); a datasketch ``MinHashLSH`` index proposes candidate pairs (banding, so nothing
-compares all pairs), and every candidate is re-checked with the *exact* overlap of the two shingle
-sets before it is accepted. Results do not depend on input order beyond the indices themselves.
+fixed seed); LSH banding proposes candidate pairs (the pairs a datasketch ``MinHashLSH`` index
+proposes, found with NumPy; so nothing compares all pairs), and every candidate is re-checked with
+the *exact* overlap of the two shingle sets before it is accepted. Results do not depend on input
+order beyond the indices themselves.
 
 Two overlap measures are offered:
 
@@ -20,13 +21,14 @@ corpus ``copies`` stage, which keeps shingles and signatures in a mergeable stat
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
+from datasketch import LeanMinHash, MinHash
 
 Measure = Literal["jaccard", "containment"]
 
@@ -69,7 +71,7 @@ def shingles(text: str, k: int = DEFAULT_SHINGLE) -> np.ndarray:
     if not words:
         return np.zeros(0, dtype=np.uint32)
     cache = _WORD_CACHE
-    hashes = [cache.get(t) for t in words]  # most words are known: no call per token
+    hashes = list(map(cache.get, words))  # most words are known: no Python call per token
     if None in hashes:
         hashes = [h if h is not None else _word_hash(t) for h, t in zip(hashes, words, strict=True)]
     w = np.array(hashes, dtype=np.uint64)
@@ -149,27 +151,53 @@ def lsh_threshold(threshold: float, measure: Measure) -> float:
     return max(0.1, threshold * 0.85)
 
 
+@functools.lru_cache(maxsize=64)
+def lsh_bands(lsh_level: float, num_perm: int = DEFAULT_NUM_PERM) -> tuple[int, int]:
+    """``(bands, rows)``: datasketch's optimal banding for the Jaccard level ``lsh_level`` (equal
+    weights on false positives and negatives, as ``MinHashLSH`` chooses by default)."""
+    from datasketch.lsh import _optimal_param
+
+    b, r = _optimal_param(lsh_level, num_perm, 0.5, 0.5)
+    if b < 2:
+        raise ValueError("The number of bands are too small (b < 2)")
+    return int(b), int(r)
+
+
 def candidate_pairs(
     signatures: Sequence[LeanMinHash | None], lsh_level: float, num_perm: int = DEFAULT_NUM_PERM
 ) -> list[tuple[int, int]]:
     """Pairs ``(i, j)``, ``i < j``, whose signatures share at least one LSH band.
 
     Bands come from datasketch's optimal (b, r) for the Jaccard level ``lsh_level``; ``None``
-    signatures (texts without words) are never proposed.
+    signatures (texts without words) are never proposed. The pairs are those a datasketch
+    ``MinHashLSH`` index proposes (band ``k`` is the hash values ``k*r .. k*r+r``, and two
+    signatures share a bucket when those values are equal), found by sorting each band's values
+    instead of inserting every signature into 2 x ``b`` Python dictionaries.
     """
-    lsh = MinHashLSH(threshold=lsh_level, num_perm=num_perm)
-    for i, sig in enumerate(signatures):
-        if sig is not None:
-            lsh.insert(i, sig, check_duplication=False)
+    b, r = lsh_bands(float(lsh_level), num_perm)
+    present = [i for i, sig in enumerate(signatures) if sig is not None]
+    if len(present) < 2:
+        return []
+    values = np.stack([np.asarray(signatures[i].hashvalues) for i in present])  # type: ignore[union-attr]
+    if values.shape[1] != num_perm:
+        raise ValueError(f"Expecting minhash with length {num_perm}, got {values.shape[1]}")
+    index = np.asarray(present, dtype=np.int64)
     pairs: set[tuple[int, int]] = set()
-    for table in lsh.hashtables:
-        for key in table.keys():  # noqa: SIM118 (a datasketch storage, not a dict)
-            members = sorted(table.get(key))
-            if len(members) < 2:
-                continue
-            for x in range(len(members)):
-                for y in range(x + 1, len(members)):
-                    pairs.add((members[x], members[y]))
+    for k in range(b):
+        band = np.ascontiguousarray(values[:, k * r : (k + 1) * r])
+        keys = band.view(np.dtype((np.void, band.dtype.itemsize * r))).ravel()
+        _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+        shared = np.flatnonzero(counts[inverse] > 1)  # members of a bucket of two or more
+        if not len(shared):
+            continue
+        order = shared[np.argsort(inverse[shared], kind="stable")]  # by bucket, then by position
+        buckets = inverse[order]
+        cuts = np.flatnonzero(buckets[1:] != buckets[:-1]) + 1
+        for members in np.split(index[order], cuts):
+            m = members.tolist()
+            for x in range(len(m)):
+                for y in range(x + 1, len(m)):
+                    pairs.add((m[x], m[y]))
     return sorted(pairs)
 
 
