@@ -144,19 +144,23 @@ def entry(a: Article, c: Claim, vector: np.ndarray, index: _ArticleIndex | None 
     )
 
 
-_SENTENCE_END = re.compile(r"[.!?]\s|\n")
+# Everything up to the end of the last sentence end (``[.!?]`` + a space, or a line break): the
+# greedy ``.*`` backs off to the latest place one matches, which ends where the last match of a
+# left-to-right scan for sentence ends does (two such matches can only overlap on one line break).
+_UP_TO_LAST_END = re.compile(r"(?s).*(?:[.!?]\s|\n)")
 
 
 def _lead(text: str, start: int, limit: int = 160) -> str:
     """The text of a claim's sentence before the claim (at most ``limit`` characters)."""
     window = text[max(0, start - limit) : start]
-    ends = list(_SENTENCE_END.finditer(window))
-    return window[ends[-1].end() :] if ends else window
+    m = _UP_TO_LAST_END.match(window)
+    return window[m.end() :] if m else window
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
-    n = float(np.linalg.norm(v))
-    return (v / n).astype(np.float32) if n > 0 else v.astype(np.float32)
+    # np.linalg.norm's own steps for a vector (sqrt of its dot with itself), without its checks
+    n = float(np.sqrt(v.dot(v)))
+    return (v / n).astype(np.float32, copy=False) if n > 0 else v.astype(np.float32)
 
 
 class Links:
