@@ -346,6 +346,9 @@ def test_a_contracted_auxiliary_is_never_a_speaker(resources) -> None:  # type: 
      "Hizb-ut-Tahrir"),
     ("A spokesman, Ilona Varga, said the port would reopen on Friday.", "named_person", "Ilona Varga"),
     ("The court order says the strike must end.", "document", None),
+    ("The International Atomic Energy Agency said the plant had lost power.", "named_organization",
+     "International Atomic Energy Agency"),
+    ("Russian news agency TASS said the talks had failed.", "outlet", "TASS"),
 ])
 def test_a_description_with_its_name_beside_it_is_that_name(resources, text, kind, name) -> None:  # type: ignore[no-untyped-def]
     a = only(resources, text)

@@ -259,6 +259,9 @@ class Resolver:
         if key and key in self.lex.outlet_names:
             return Speaker("outlet", _strip_the(name), (name,), False)
         if lemma in self.lex.outlet_nouns:
+            ent = self._entity(head)
+            if ent is not None and ent.label in ORG_LABELS:
+                return None  # "the International Atomic Energy Agency": the noun is part of another name
             # "Polish radio station RMF": the proper name sits beside the noun.
             for t in head.subtree:
                 if t.pos_ == "PROPN" and t.i != head.i and t.dep_ in ("appos", "compound", "npadvmod"):
