@@ -215,3 +215,49 @@ def test_grade_5_when_a_more_reliable_rated_outlet_contradicts() -> None:
 
     unrated = grades({})
     assert all(x.credibility != 5 for x in unrated.values())
+
+
+def test_a_confirmation_published_long_after_is_another_event() -> None:
+    """The same statement of three outlets confirms a claim when they are published within
+    ``confirm_max_days_apart`` days; one published a month later is another event (the next
+    shelling of the same city) and is named as such, not counted; an undated one still counts."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from admiralty.config import Config
+    from admiralty.corpus import CorpusPlan
+    from admiralty.corpus.copies import Copies
+    from admiralty.corpus.grade import Grades
+    from admiralty.corpus.links import Links
+    from admiralty.corpus.sources import Sources
+    from admiralty.corpus.stories import Stories
+    from admiralty.model import Article, Claim, Entity
+    from admiralty.resources import Resources
+
+    text = "Russian missiles hit the city of Zaporizhzhia in the morning, damaging houses."
+
+    def article(outlet: str, published: str | None) -> Article:
+        body = f"{text} Reported by {outlet}."
+        a = Article.new(locator=outlet, text=body)
+        ents = (Entity(body.index("Zaporizhzhia"), body.index("Zaporizhzhia") + 12, "Zaporizhzhia", "GPE",
+                       "Zaporizhzhia"),)
+        claim = Claim(f"{a.id}:c1", 0, len(text), text, "test", 0.5, None, "fact", "certain", "affirmed")
+        return replace(a, language="en", outlet=outlet, published=published, entities=ents, claims=(claim,),
+                       claim_vectors=np.full((1, 8), 8 ** -0.5, np.float32))
+
+    def grade_of(arts: list[Article], days: int) -> Any:
+        res = Resources(Config.load(overrides=[f"grading.confirm_max_days_apart={days}"]))
+        result = analyse_corpus(arts, res, CorpusPlan((Copies(), Stories(), Links(), Sources(), Grades())))
+        return next(g for g in result.grades if g.claim == arts[0].claims[0].id)
+
+    claim = article("Northgate Herald", "2022-10-06")
+    near = article("Coastal Wire", "2022-10-07")
+    later = article("Harbour Times", "2022-11-06")
+    undated = article("Daily Ledger", None)
+    g = grade_of([claim, near, later], 3)
+    assert g.credibility == 2 and g.independent_confirmations == 1, g.reasons
+    other = next(r for r in g.reasons if r.rule == "independence.other_time")
+    assert later.claims[0].id in other.records and near.claims[0].id not in other.records
+    assert grade_of([claim, near, later], -1).credibility == 1  # no limit: the old behaviour
+    assert grade_of([claim, near, undated], 3).credibility == 1

@@ -25,9 +25,11 @@ How it works (``query``, after copies, stories, links and sources):
    1     ``confirmed``          confirmed by >= ``confirmed_min_origins`` other independent origins,
                                 and not contradicted by a more reliable one (only a fact of
                                 ``confirmable_types`` is confirmed; a confirming link that carries a
-                                ``confirm_blockers`` reason, states other numbers, or shares no named
-                                entity or number with it does not count; a claim about who did not
-                                answer the outlet is not confirmable)
+                                ``confirm_blockers`` reason, states other numbers, shares no named
+                                entity or number with it, or comes from an article published more
+                                than ``confirm_max_days_apart`` days away -- another event -- does
+                                not count; a claim about who did not answer the outlet is not
+                                confirmable)
    5     ``contradicted``       contradicted by an origin at least ``contradiction_min_reliability``
                                 and more reliable than the claim's source, not outweighed by
                                 confirmations
@@ -52,6 +54,7 @@ Exports: :func:`stix_confidence` (1 -> 90 ... 5 -> 10, 6 -> None) and :func:`mis
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -74,7 +77,7 @@ from ..registry import analyst_context, norm_name, registry_for
 from ..resources import Resources
 from .reliability import UNNAMED_KINDS, Evidence, Settings, assess, more_reliable, rank
 
-VERSION = "grade.admiralty/3"
+VERSION = "grade.admiralty/4"
 STIX_CONFIDENCE = {1: 90, 2: 70, 3: 50, 4: 30, 5: 10, 6: None}
 
 
@@ -111,6 +114,7 @@ class ArticleFacts:
     nonconfirmation: str | None  # the cue text of an explicit non-confirmation
     claims: tuple[ClaimFacts, ...]
     refs: tuple[tuple[str, str, str], ...]  # (source ref, kind, text) named in the article
+    published: str | None = None
 
 
 @dataclass
@@ -170,7 +174,8 @@ def article_facts(article: Article, res: Resources) -> ArticleFacts:
                                  quoted(article, c.start, c.end, quotes)))
     refs = sorted({(a.source.ref, a.source.kind, a.source.text) for a in article.attributions
                    if a.source is not None and a.source.ref})
-    return ArticleFacts(article.outlet, nonconfirmation_cue(article, res), tuple(claims), tuple(refs))
+    return ArticleFacts(article.outlet, nonconfirmation_cue(article, res), tuple(claims), tuple(refs),
+                        article.published)
 
 
 @dataclass(frozen=True)
@@ -188,6 +193,7 @@ class GradeSettings:
     confirmable_types: frozenset[str]
     confirm_needs_shared: bool
     restates_min_words: int
+    confirm_max_days: float  # < 0: no limit
     possible_reliability: frozenset[str]
     on_record: frozenset[str]
     unjudged_types: frozenset[str]
@@ -211,6 +217,7 @@ class GradeSettings:
             confirmable_types=frozenset(c["grading.confirmable_types"]),
             confirm_needs_shared=bool(c["grading.confirm_needs_shared"]),
             restates_min_words=int(c["grading.restates_min_words"]),
+            confirm_max_days=float(c["grading.confirm_max_days_apart"]),
             possible_reliability=frozenset(str(x).upper() for x in c["grading.possible_reliability"]),
             on_record=frozenset(c["grading.on_record_kinds"]),
             unjudged_types=frozenset(c["grading.unjudged_types"]),
@@ -387,6 +394,8 @@ class Corpus:
                         or (facts.numbers and other_numbers and not shared_number)
                         or (self.g.confirm_needs_shared and not specific)):
                     out["not_confirming"][lk.origin].append(lk.other)
+                elif self._apart(aid, self.claims[lk.other][0]):
+                    out["other_time"][lk.origin].append(lk.other)
                 elif facts.type not in self.g.confirmable_types or facts.about_response:
                     out["repeated"][lk.origin].append(lk.other)
                 else:
@@ -396,6 +405,15 @@ class Corpus:
             elif lk.tension:
                 out["tension"][lk.origin].append(lk.other)
         return {k: dict(v) for k, v in out.items()}
+
+    def _apart(self, a: str, b: str) -> bool:
+        """Whether two dated articles lie more than ``confirm_max_days_apart`` days apart (an
+        undated one never does: nothing says it speaks of another time)."""
+        limit = self.g.confirm_max_days
+        if limit < 0:
+            return False
+        da, db = _day(self.state.articles[a].published), _day(self.state.articles[b].published)
+        return da is not None and db is not None and abs((da - db).days) > limit
 
     # -- sources ------------------------------------------------------------------------------
 
@@ -550,6 +568,12 @@ class Corpus:
                    "Similar claims that do not confirm it (other numbers, places or quantities, or "
                    "nothing specific in common): "
                    f"{origins_text(e['not_confirming'])}.")
+        if e.get("other_time"):
+            reason("independence.other_time", {"origins": sorted(e["other_time"]),
+                                               "max_days_apart": g.confirm_max_days},
+                   ids(e["other_time"]),
+                   f"Similar claims published more than {g.confirm_max_days:g} days apart, which do not "
+                   f"confirm it (a war or a campaign repeats its events): {origins_text(e['other_time'])}.")
         if e.get("repeated"):
             what = "says who did not answer this outlet" if facts.about_response else f"is {_a(facts.type)}"
             reason("independence.repeated", {"origins": sorted(e["repeated"])}, ids(e["repeated"]),
@@ -576,6 +600,14 @@ class Corpus:
             found = self.registry.outlets.get(key)
             return found.name if found is not None else self.origin_names.get(origin, key)
         return f"{kind} {key}"
+
+
+def _day(value: str | None) -> dt.date | None:
+    """The calendar day of an ISO date or time stamp, or None."""
+    try:
+        return dt.date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
 
 
 def _a(word: str) -> str:
