@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import math
 import random
 import sys
 from collections import Counter
@@ -26,6 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import polnear_eval as pe
+from contradictions_eval import wilson
 
 FIELDS = ("row", "text", "source", "sentence", "kind", "name", "gold_kind", "name_ok", "note")
 NAMED = ("named_person", "named_organization", "outlet")
@@ -58,15 +58,6 @@ def sample(n: int, seed: int, out: Path, split: str = "dev") -> None:
         for k, r in enumerate(picked, 1):
             w.writerow({**r, "row": k, "gold_kind": "", "name_ok": "", "note": ""})
     print(f"{len(picked)} of {len(rows)} sourced attributions in {len(texts)} {split} texts -> {out}")
-
-
-def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    if n == 0:
-        return 0.0, 1.0
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def score(path: Path) -> None:
