@@ -348,14 +348,20 @@ def step_report(work: Path, sample: int, seed: int, as_json: bool) -> dict[str, 
     return report
 
 
-def step_pool(works: list[Path], level: int, sample: int, seed: int, out: Path | None) -> None:
+def step_pool(works: list[Path], level: int, sample: int, seed: int, out: Path | None,
+              exclude: list[Path] | None = None) -> None:
     """A random sample of the claims graded ``level`` pooled over several caches (each one's
     ``corpus.json``), sorted by (cache, claim id) before drawing, printed with the article's outlet,
     date and title, the grade's reasons and every claim link (relation, score, the other claim's
-    outlet and date); with ``--out`` a CSV to label (label and reason left empty)."""
+    outlet and date); with ``--out`` a CSV to label (label and reason left empty). ``exclude``: label
+    files whose claims (columns ``cache``, ``claim``) are left out of the pool (a second draw)."""
     from admiralty.model import CorpusResult, from_json
 
     pool: list[tuple[str, Any, Any, dict[str, tuple[Any, Any]], list[Any]]] = []
+    seen: set[tuple[str, str]] = set()
+    for path in exclude or []:
+        with path.open(encoding="utf-8") as fh:
+            seen |= {(row["cache"], row["claim"]) for row in csv.DictReader(fh)}
     for work in works:
         result = from_json(CorpusResult, json.loads((work / "corpus.json").read_text("utf-8")))
         articles = {a.id: a for a in load_articles(work)}
@@ -365,6 +371,8 @@ def step_pool(works: list[Path], level: int, sample: int, seed: int, out: Path |
             links[link.claims[0]].append(link)
             links[link.claims[1]].append(link)
         for g in sorted((g for g in result.grades if g.credibility == level), key=lambda g: g.claim):
+            if (work.name, g.claim) in seen:
+                continue
             pool.append((work.name, g, claims[g.claim], claims, links[g.claim]))
         print(f"{work.name}: {sum(1 for p in pool if p[0] == work.name)} claims graded {level}", file=sys.stderr)
     picked = random.Random(seed).sample(pool, min(sample, len(pool)))
@@ -411,9 +419,11 @@ def main() -> None:
                     help="pool step: a cache folder to pool (repeat), sampled together")
     ap.add_argument("--level", type=int, default=1, help="pool step: the credibility to sample")
     ap.add_argument("--out", type=Path, default=None, help="pool step: CSV to write for labelling")
+    ap.add_argument("--exclude", type=Path, action="append", default=[], metavar="CSV",
+                    help="pool step: a label file whose claims are left out of the pool (repeat)")
     args = ap.parse_args()
     if args.step == "pool":
-        step_pool(args.pool, args.level, args.sample, args.seed, args.out)
+        step_pool(args.pool, args.level, args.sample, args.seed, args.out, args.exclude)
         return
     args.work = args.work or Path(f"/tmp/admiralty_{args.corpus}")
     if args.step in ("analyse", "all") and not (args.work / "store.db").exists():
