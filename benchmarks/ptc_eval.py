@@ -148,11 +148,12 @@ def grouped_folds(texts: Sequence[str], k: int) -> tuple[list[int], list[list[in
 
 
 def predict(
-    items: Sequence[tr.Prepared], res: Resources, settings: tq.Settings, model: object
+    items: Sequence[tr.Prepared], res: Resources, settings: tq.Settings, model: object, with_states: bool = True
 ) -> list[list[tuple[int, int, str]]]:
     out = []
     for p in items:
-        found = tq.detect(p.doc, res, settings, model, tr.claim_arg(p))  # type: ignore[arg-type]
+        states = tr.state_arg(p) if with_states else None
+        found = tq.detect(p.doc, res, settings, model, tr.claim_arg(p), states)  # type: ignore[arg-type]
         out.append([(f.start, f.end, f.technique) for f in found])
     return out
 
@@ -176,6 +177,8 @@ def main(argv: list[str] | None = None) -> int:
         "--thresholds", type=str, default=None,
         help="sweep: comma list of span_threshold:sentence_threshold pairs (e.g. 0.3:0.5,0.4:0.4)",
     )
+    ap.add_argument("--states-cache", type=Path, default=None, help="pickle of the claims' token states (re-runs)")
+    ap.add_argument("--no-states", action="store_true", help="score without token states (the techniques/4 method)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
 
@@ -186,7 +189,8 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     claims = tr.claim_vectors(res, articles, args.claims_cache, log=True)
     docs = tr.parse_all(res, [a.text for a in articles], args.cache)
-    items = tr.prepare(articles, docs, res, claims)
+    states = None if args.no_states else tr.token_states(res, articles, claims, args.states_cache, log=True)
+    items = tr.prepare(articles, docs, res, claims, states)
     print(f"{len(items)} articles parsed and featurised in {time.perf_counter() - t0:.0f}s", file=sys.stderr)
     fold_of, dup_groups = grouped_folds([a.text for a in articles], args.folds)
 
@@ -205,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     comb = {th: Scores() for th in thresholds}
     nested = Scores()
     default_scores = Scores()
+    no_states = Scores()  # the same fold models without token states (their fallback heads)
     tuned_by_fold: list[list[float]] = []
     fold_si: list[float] = []
     timing = {"fit_s": 0.0, "detect_s": 0.0, "articles": 0}
@@ -222,8 +227,10 @@ def main(argv: list[str] | None = None) -> int:
         assert model.tuned is not None
         span_th, sent_th, gap, min_tokens = model.tuned
         tuned_by_fold.append(list(model.tuned))
+        stateless = model.fallback.tuned if model.fallback is not None and model.fallback.tuned else base.stateless
         honest = dataclasses.replace(
-            all_on, span_threshold=span_th, sentence_threshold=sent_th, max_gap=gap, min_span_tokens=min_tokens
+            all_on, span_threshold=span_th, sentence_threshold=sent_th, max_gap=gap, min_span_tokens=min_tokens,
+            stateless=stateless,
         )
         t2 = time.perf_counter()
         preds = predict(test, res, honest, model)
@@ -236,6 +243,8 @@ def main(argv: list[str] | None = None) -> int:
             st = dataclasses.replace(all_on, span_threshold=th[0], sentence_threshold=th[1])
             for p, pred in zip(test, predict(test, res, st, model), strict=True):
                 comb[th].add(pred, gold(p))
+        for p, pred in zip(test, predict(test, res, honest, model, with_states=False), strict=True):
+            no_states.add(pred, gold(p))
         default_honest = dataclasses.replace(honest, disabled=base.disabled)
         for p, pred in zip(test, predict(test, res, default_honest, model), strict=True):
             default_scores.add(pred, gold(p))
@@ -258,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
         "tuned_thresholds_by_fold": tuned_by_fold,
         "combined_config_thresholds": (comb[default_pair] if default_pair in comb else comb[thresholds[0]]).summary(),
         "combined_default_config": default_scores.summary(),
+        "combined_without_token_states": no_states.summary(),
         "threshold_sweep": {
             f"{th[0]}:{th[1]}": {"si_f1": round(s.si.f1, 4), "fragment_f1": round(s.fragment.f1, 4)}
             for th, s in comb.items()
@@ -284,6 +294,7 @@ def print_table(r: dict) -> None:  # type: ignore[type-arg]
     print(row("combined, all 14 classes (nested thresholds)", r["combined_all_classes"]))
     print(row("combined, all 14 classes (config thresholds)", r["combined_config_thresholds"]))
     print(row("combined, default config", r["combined_default_config"]))
+    print(row("combined, all 14 classes, without token states", r["combined_without_token_states"]))
     print("\n| technique | support | lexicon F1 | combined P | combined R | combined F1 |\n|---|---|---|---|---|---|")
     lex = r["lexicon_only"]["per_technique"]
     for k, v in r["combined_all_classes"]["per_technique"].items():

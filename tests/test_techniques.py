@@ -227,3 +227,116 @@ def test_model_file_keeps_claim_weights_and_tuned_thresholds(tmp_path: Path) -> 
     C[1, :5] = 1.0
     p = back.sentence_proba(X, A, C)
     assert p[0] == pytest.approx(back.sentence_proba(X, A, None)[0]) and p[0] != p[1]
+
+
+def test_token_states_average_subwords_per_spacy_token(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Outrageous lies. The plan works."
+    doc = nlp(text)
+    start = text.index("The")
+    # claim "The plan works." at ``start``: subwords The | plan | work | s | .
+    offsets = np.array([(0, 3), (4, 8), (9, 13), (13, 14), (14, 15)], dtype=np.int32)
+    states = np.arange(10, dtype=np.float32).reshape(5, 2)
+    X, has = tf.token_states(doc, [start], [offsets], [states], 2)
+    words = [t.text for t in doc]
+    assert X.shape == (len(doc), 2)
+    assert not has[: words.index("The")].any()  # outside the claim: no states, zero rows
+    assert not X[: words.index("The")].any()
+    works = words.index("works")
+    assert has[works] and X[works].tolist() == [5.0, 6.0]  # mean of "work" and "s"
+    assert X[words.index("plan")].tolist() == [2.0, 3.0]
+    # a second, overlapping claim is averaged in; states of the wrong width are ignored
+    X2, _ = tf.token_states(doc, [start, start], [offsets[:1], offsets[:1]], [states[:1], states[:1] + 2], 2)
+    assert X2[words.index("The")].tolist() == [1.0, 2.0]
+    X3, has3 = tf.token_states(doc, [start], [offsets], [states[:, :1]], 2)
+    assert not has3.any() and not X3.any()
+
+
+def _toy_model(with_head: bool):  # type: ignore[no-untyped-def]
+    from admiralty.nlp.techniques_model import TechniqueModel, TokenHead
+
+    rng = np.random.default_rng(1)
+    n = len(TECHNIQUES)
+    model = TechniqueModel(
+        si_w=rng.normal(size=8).astype(np.float32), si_b=0.1, sent_w=rng.normal(size=8).astype(np.float32),
+        sent_agg=np.ones(5, dtype=np.float32), sent_b=-0.2, tc_w=np.zeros((8, n), dtype=np.float32),
+        tc_dense=np.zeros((96, n), dtype=np.float32), tc_b=np.zeros(n, dtype=np.float32), classes=TECHNIQUES,
+        st_w=np.ones(17), st_b=0.0, tuned=(0.3, 0.55, 1, 2),
+    )
+    if not with_head:
+        return model
+    head = TokenHead(w=rng.normal(size=4).astype(np.float32), b=0.5, b0=-1.0, mix=np.array([0.4, 0.6, 0.1]),
+                     layers=(2, 4, 6))
+    fallback = dataclasses.replace(model, st_w=np.full(17, 2.0), st_b=-1.0, tuned=(0.25, 0.6, 0, 1))
+    return dataclasses.replace(model, token_head=head, fallback=fallback)
+
+
+def test_model_file_keeps_the_token_state_head_and_its_fallback(tmp_path: Path) -> None:
+    from admiralty.nlp.techniques_model import TechniqueModel
+
+    model = _toy_model(with_head=True)
+    model.save(tmp_path / "m.npz")
+    back = TechniqueModel.load(tmp_path / "m.npz")
+    assert back.token_head is not None and back.token_head.layers == (2, 4, 6)
+    assert np.allclose(back.token_head.w, model.token_head.w) and back.token_head.b0 == -1.0
+    assert back.fallback is not None and back.fallback.tuned == (0.25, 0.6, 0, 1)
+    assert back.fallback.st_b == -1.0 and back.fallback.token_head is None
+    assert back.fallback.si_w is back.si_w  # the tagger and the span classifier are shared
+    assert back.without_states() is back.fallback and back.fallback.without_states() is back.fallback
+    X = np.ones((3, 4), dtype=np.float32)
+    has = np.array([True, False, True])
+    z = back.token_head.logit(X, has)
+    assert z[1] == -1.0 and z[0] == pytest.approx(float(X[0] @ back.token_head.w) + 0.5)
+    tagger = np.array([0.5, 0.5, 0.9])
+    mixed = back.token_head.mixed(tagger, z)
+    assert mixed[2] > mixed[0] and 0.0 < mixed[1] < 1.0
+    plain = _toy_model(with_head=False)
+    plain.save(tmp_path / "p.npz")
+    again = TechniqueModel.load(tmp_path / "p.npz")
+    assert again.token_head is None and again.fallback is None and again.without_states() is again
+
+
+def test_stage_takes_token_states_only_from_a_minilm_run_that_keeps_them(resources: Resources) -> None:
+    from admiralty.config import Config
+
+    text = "The radical left wants to destroy our country with this disgusting hoax."
+    claim = dataclasses.replace(_dummy_claim(), start=0, end=len(text), text=text)
+    article = dataclasses.replace(_article(text), claims=(claim,))
+    doc = resources.nlp(text)
+    head = tq.load_model(resources).token_head
+    keeping = Resources(Config.default().with_overrides(["models.token_states=true"]))
+    got = tq.token_input(article, doc, keeping)
+    if head is None:
+        assert got is None
+    else:
+        from admiralty import encoder
+
+        assert head.layers == tuple(encoder.TOKEN_LAYERS) and got is not None
+        assert got[0].shape == (len(doc), head.width) and got[1].all()
+    off = Resources(Config.default().with_overrides(["models.token_states=false"]))
+    assert tq.token_input(article, doc, off) is None  # never a second encoder pass of its own
+    hashing = Resources(
+        Config.default().with_overrides(["models.embedder_runtime=hashing", "models.token_states=true"])
+    )
+    assert tq.token_input(article, doc, hashing) is None
+    assert tq.token_input(dataclasses.replace(article, claims=()), doc, keeping) is None
+
+
+def test_stage_works_with_and_without_token_states(nlp, resources: Resources) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp(TEXT)
+    model = tq.load_model(resources)
+    settings = dataclasses.replace(tq.Settings.from_config(resources.config), disabled=frozenset())
+    without = tq.detect(doc, resources, settings, model)
+    assert without and all(0 <= f.start < f.end <= len(TEXT) for f in without)
+    assert not any("token-state head" in e for f in without for e in f.evidence)
+    if model.token_head is None:
+        pytest.skip("the packaged model has no token-state head")
+    rows = resources.embed_tokens([TEXT])
+    states = tf.token_states(doc, [0], [rows[0].offsets], [rows[0].states], model.token_head.width)
+    found = tq.detect(doc, resources, settings, model, states=states)
+    assert found and all(0 <= f.start < f.end <= len(TEXT) for f in found)
+    assert any("token-state head p=" in e for f in found for e in f.evidence)
+    # states of another width (a graph with other layers) fall back instead of failing
+    wrong = (np.zeros((len(doc), 3), dtype=np.float32), np.ones(len(doc), dtype=bool))
+    assert [(f.start, f.end) for f in tq.detect(doc, resources, settings, model, states=wrong)] == [
+        (f.start, f.end) for f in without
+    ]

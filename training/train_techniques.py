@@ -16,7 +16,13 @@ fitted, seeded:
    probabilities (3 inner folds) so it learns from the tagger's honest errors;
 3. the stacked tagger (logistic regression over ``techniques_features.stack_features``), fitted
    on out-of-fold outputs of both heads above (same 3 inner folds);
-4. the span classifier (multinomial logistic regression) on the gold spans.
+4. the span classifier (multinomial logistic regression) on the gold spans;
+5. (techniques/5) the token-state head: logistic regression over each token's MiniLM hidden
+   states (``Resources.embed_tokens`` on the claim texts, the encoder's ``TOKEN_LAYERS``; the
+   production stage reads the same rows from the embed stage's pass), mixed with the token
+   tagger's logit by a second logistic regression on both out-of-fold logits. Heads 2 and 3
+   are then fitted on the mixed probability, and once more on the tagger alone (the model's
+   ``fallback`` for runs without token states, thresholds tuned separately).
 
 The decoding thresholds (stacked-tagger and sentence-head thresholds, max_gap, min_span_tokens)
 are then chosen on the same inner out-of-fold outputs (``tune``) and printed: they are what the
@@ -32,7 +38,7 @@ import os
 import pickle
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +52,7 @@ from admiralty.config import Config  # noqa: E402
 from admiralty.model import TECHNIQUES, Article  # noqa: E402
 from admiralty.nlp import techniques as tq  # noqa: E402
 from admiralty.nlp import techniques_features as tf  # noqa: E402
-from admiralty.nlp.techniques_model import TechniqueModel, sentence_aggregates  # noqa: E402
+from admiralty.nlp.techniques_model import TechniqueModel, TokenHead, sentence_aggregates  # noqa: E402
 from admiralty.pipeline import ARTICLE_STAGES, Pipeline  # noqa: E402
 from admiralty.resources import Resources  # noqa: E402
 
@@ -57,6 +63,8 @@ SENT_C = 0.5  # inverse L2 strength of the sentence head
 TC_C = 2.0  # inverse L2 strength of the span classifier
 STACK_C = 1.0  # inverse L2 strength of the stacked (second-stage) tagger
 INNER_FOLDS = 3
+TOKEN_C = 0.01  # inverse L2 strength of the token-state head (standardised states)
+MIX_C = 1.0  # inverse L2 strength of the tagger / token-state mix
 
 
 def data_dir() -> Path:
@@ -195,6 +203,60 @@ def claim_vectors(
     return out
 
 
+# One article's token states: per claim (character start in the article, subword offsets inside
+# the claim text (m x 2), their hidden states (m x width)).
+ClaimStates = list[tuple[int, np.ndarray, np.ndarray]]
+
+
+def token_states(
+    res: Resources,
+    articles: list[PtcArticle],
+    claims: list[ClaimVectors],
+    cache: Path | None = None,
+    log: bool = False,
+) -> list[ClaimStates]:
+    """The encoder's token states of every claim (``Resources.embed_tokens``: the graph's
+    ``TOKEN_LAYERS``, as the embed stage keeps them in production), per article. ``cache`` keeps
+    them between runs (float16 on disk; a few minutes to build)."""
+    import hashlib
+
+    from admiralty import encoder
+
+    texts = [a.text[int(s) : int(e)] for a, c in zip(articles, claims, strict=True) for s, e in c.spans]
+    key = hashlib.sha256(("\0".join(texts) + repr(encoder.TOKEN_LAYERS)).encode("utf-8")).hexdigest()[:16]
+    if cache is not None and cache.exists():
+        with cache.open("rb") as fh:
+            stored_key, rows = pickle.load(fh)
+        if stored_key == key:
+            return [[(s, o, h.astype(np.float32)) for s, o, h in art] for art in rows]
+    t0 = time.perf_counter()
+    states: list[Any] = []
+    step = 1000
+    for b in range(0, len(texts), step):
+        states.extend(res.embed_tokens(texts[b : b + step]))
+        if log:
+            done = b + len(texts[b : b + step])
+            print(f"  token states: {done} claims, {time.perf_counter() - t0:.0f}s", file=sys.stderr)
+    out: list[ClaimStates] = []
+    k = 0
+    for c in claims:
+        art = []
+        for s, _ in c.spans:
+            row = states[k]
+            art.append((int(s), np.asarray(row.offsets, dtype=np.int32), np.asarray(row.states, dtype=np.float32)))
+            k += 1
+        out.append(art)
+    if cache is not None:
+        with cache.open("wb") as fh:
+            pickle.dump((key, [[(s, o, h.astype(np.float16)) for s, o, h in art] for art in out]), fh, protocol=4)
+    return out
+
+
+def state_arg(p: Prepared) -> tuple[np.ndarray, np.ndarray] | None:
+    """What ``techniques.detect`` takes as ``states`` for a prepared article."""
+    return None if p.T is None or p.T_has is None else (p.T, p.T_has)
+
+
 def claim_arg(p: Prepared) -> tuple[np.ndarray, np.ndarray] | None:
     """What ``techniques.detect`` takes as ``claims`` for a prepared article."""
     if p.claims is None or len(p.claims.spans) == 0:
@@ -216,6 +278,8 @@ class Prepared:
     gold_tokens: list[tuple[int, int, str]]  # gold spans as token ranges
     counts: Any
     claims: ClaimVectors | None = None  # the pipeline's claims and vectors (``claim_vectors``)
+    T: np.ndarray | None = None  # token states per spaCy token (``techniques_features.token_states``)
+    T_has: np.ndarray | None = None  # tokens inside a claim (that have states)
 
 
 def token_range(doc: Any, start: int, end: int) -> tuple[int, int] | None:
@@ -226,9 +290,14 @@ def token_range(doc: Any, start: int, end: int) -> tuple[int, int] | None:
 
 
 def prepare(
-    articles: list[PtcArticle], docs: list[Any], res: Resources, claims: list[ClaimVectors] | None = None
+    articles: list[PtcArticle],
+    docs: list[Any],
+    res: Resources,
+    claims: list[ClaimVectors] | None = None,
+    states: list[ClaimStates] | None = None,
 ) -> list[Prepared]:
     settings = tq.Settings.from_config(res.config)
+    width = next((h.shape[1] for art in states or [] for _, _, h in art), 0)
     out = []
     for n, (art, doc) in enumerate(zip(articles, docs, strict=True)):
         hits = tq.evidence_hits(doc, res, settings)
@@ -249,7 +318,12 @@ def prepare(
             if tok.is_space:
                 y[i] = 0
         cv = claims[n] if claims is not None else None
-        out.append(Prepared(art, doc, hits, X, D, sent_ids, y, gold_tokens, tf.ngram_counts(doc), cv))
+        T = T_has = None
+        if states is not None and width:
+            T, T_has = tf.token_states(
+                doc, [s for s, _, _ in states[n]], [o for _, o, _ in states[n]], [h for _, _, h in states[n]], width
+            )
+        out.append(Prepared(art, doc, hits, X, D, sent_ids, y, gold_tokens, tf.ngram_counts(doc), cv, T, T_has))
     return out
 
 
@@ -373,21 +447,34 @@ def tune(
     return best
 
 
-def fit(items: list[Prepared], seed: int = DEFAULT_SEED, log: bool = False) -> TechniqueModel:
-    """Fit the four heads on ``items`` (seeded, deterministic)."""
+def _fit_token_head(items: list[Prepared]) -> tuple[np.ndarray, float, float]:
+    """Logistic regression over standardised token states (tokens with states; spaces left out)
+    -> (weights over raw states, bias of tokens with states, logit of tokens without)."""
     from sklearn.linear_model import LogisticRegression
 
-    t0 = time.perf_counter()
-    w, b = _fit_tagger(items, seed)
-    # out-of-fold tagger probabilities (inner folds), so the later heads learn its real errors
-    inner = [i % INNER_FOLDS for i in range(len(items))]
-    oof: list[np.ndarray] = [np.zeros(0)] * len(items)
-    for k in range(INNER_FOLDS):
-        rest = [p for p, f in zip(items, inner, strict=True) if f != k]
-        wk, bk = _fit_tagger(rest, seed + k + 1)
-        for i, p in enumerate(items):
-            if inner[i] == k:
-                oof[i] = _sigmoid(np.asarray(p.X @ wk + bk, dtype=np.float64))
+    keep = [np.array([not t.is_space for t in p.doc]) for p in items]
+    X = np.vstack([p.T[k] for p, k in zip(items, keep, strict=True)])  # type: ignore[index]
+    has = np.concatenate([p.T_has[k] for p, k in zip(items, keep, strict=True)])  # type: ignore[index]
+    y = np.concatenate([p.y[k] for p, k in zip(items, keep, strict=True)])
+    mu = X[has].mean(axis=0)
+    sd = X[has].std(axis=0) + 1e-3
+    Z = np.where(has[:, None], (X - mu) / sd, 0.0).astype(np.float32)
+    del X
+    Z = np.hstack([Z, has[:, None].astype(np.float32)])
+    clf = LogisticRegression(C=TOKEN_C, max_iter=300).fit(Z, y)
+    w = clf.coef_[0][:-1] / sd
+    b0 = float(clf.intercept_[0])
+    b = b0 + float(clf.coef_[0][-1]) - float(mu @ w)
+    return w.astype(np.float32), b, b0
+
+
+def _fit_upper(
+    items: list[Prepared], oof: list[np.ndarray], inner: list[int]
+) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray, float], tuple[np.ndarray, float], tuple[float, float, int, int]]:
+    """The sentence head and the stacked tagger over out-of-fold token probabilities ``oof``,
+    and the decoding thresholds tuned on their own inner out-of-fold outputs."""
+    from sklearn.linear_model import LogisticRegression
+
     sent_data = []
     for p, prob in zip(items, oof, strict=True):
         ranges, r, C, lab = _sentences(p)
@@ -399,7 +486,7 @@ def fit(items: list[Prepared], seed: int = DEFAULT_SEED, log: bool = False) -> T
         claims = np.vstack([sent_data[i][3] for i in sel])
         return rows, aggs, claims, np.concatenate([sent_data[i][4] for i in sel])
 
-    sent_w, sent_agg, sent_claim, sent_b = _fit_sentence(*stack(list(range(len(items)))))
+    sent = _fit_sentence(*stack(list(range(len(items)))))
     # out-of-fold sentence probabilities, then the stacked tagger on both out-of-fold outputs
     F_rows: list[np.ndarray] = [np.zeros(0)] * len(items)
     s_oof: list[np.ndarray] = [np.zeros(0)] * len(items)
@@ -415,7 +502,6 @@ def fit(items: list[Prepared], seed: int = DEFAULT_SEED, log: bool = False) -> T
             s_oof[i] = sprob
             F_rows[i] = tf.stack_features(p.doc, oof[i], ranges, sprob)
     st = LogisticRegression(C=STACK_C, max_iter=2000).fit(np.vstack(F_rows), np.concatenate([p.y for p in items]))
-    st_w, st_b = st.coef_[0].astype(np.float64), float(st.intercept_[0])
     # the stacked tagger's own out-of-fold probabilities, on which the thresholds are tuned
     st_oof: list[np.ndarray] = [np.zeros(0)] * len(items)
     for k in range(INNER_FOLDS):
@@ -429,8 +515,60 @@ def fit(items: list[Prepared], seed: int = DEFAULT_SEED, log: bool = False) -> T
     config = Config.default()
     reporting = frozenset(Resources(config).lexicon(tq.REPORTING)) if config["techniques.clause_cut"] else frozenset()
     tuned = tune(items, st_oof, s_oof, reporting)
+    return sent, (st.coef_[0].astype(np.float64), float(st.intercept_[0])), tuned
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    q = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.asarray(np.log(q / (1 - q)))
+
+
+def fit(items: list[Prepared], seed: int = DEFAULT_SEED, log: bool = False, fallback: bool = True) -> TechniqueModel:
+    """Fit the heads on ``items`` (seeded, deterministic). With token states on the items
+    (``prepare(..., states=...)``) the token-state head is fitted too, and the sentence head and
+    stacked tagger read the mixed probability; ``fallback`` then also fits the stateless
+    versions of those two heads (the model's ``fallback``)."""
+    from sklearn.linear_model import LogisticRegression
+
+    from admiralty import encoder
+
+    t0 = time.perf_counter()
+    w, b = _fit_tagger(items, seed)
+    # out-of-fold tagger probabilities (inner folds), so the later heads learn its real errors
+    inner = [i % INNER_FOLDS for i in range(len(items))]
+    oof: list[np.ndarray] = [np.zeros(0)] * len(items)
+    for k in range(INNER_FOLDS):
+        rest = [p for p, f in zip(items, inner, strict=True) if f != k]
+        wk, bk = _fit_tagger(rest, seed + k + 1)
+        for i, p in enumerate(items):
+            if inner[i] == k:
+                oof[i] = _sigmoid(np.asarray(p.X @ wk + bk, dtype=np.float64))
+    head = None
+    mixed = oof
+    if all(p.T is not None and p.T_has is not None for p in items) and items and items[0].T.shape[1]:  # type: ignore[union-attr]
+        tw, tb, tb0 = _fit_token_head(items)
+        z_oof: list[np.ndarray] = [np.zeros(0)] * len(items)
+        for k in range(INNER_FOLDS):
+            hw, hb, hb0 = _fit_token_head([p for p, f in zip(items, inner, strict=True) if f != k])
+            for i, p in enumerate(items):
+                if inner[i] == k:
+                    z_oof[i] = np.where(p.T_has, p.T @ hw + hb, hb0)  # type: ignore[arg-type, operator]
+        M = np.vstack([np.stack([_logit(o), z], axis=1) for o, z in zip(oof, z_oof, strict=True)])
+        mix = LogisticRegression(C=MIX_C, max_iter=1000).fit(M, np.concatenate([p.y for p in items]))
+        head = TokenHead(
+            w=tw, b=tb, b0=tb0, mix=np.array([*mix.coef_[0], mix.intercept_[0]], dtype=np.float64),
+            layers=tuple(int(x) for x in encoder.TOKEN_LAYERS),
+        )
+        mixed = [head.mixed(o, z) for o, z in zip(oof, z_oof, strict=True)]
+        if log:
+            mix_w = head.mix.round(3).tolist()
+            print(f"  token-state head: {time.perf_counter() - t0:.0f}s; mix {mix_w}", file=sys.stderr)
+    (sent_w, sent_agg, sent_claim, sent_b), (st_w, st_b), tuned = _fit_upper(items, mixed, inner)
     if log:
         print(f"  tagger + sentence head + stack: {time.perf_counter() - t0:.0f}s; tuned {tuned}", file=sys.stderr)
+    stateless = _fit_upper(items, oof, inner) if head is not None and fallback else None
+    if log and stateless is not None:
+        print(f"  stateless heads: {time.perf_counter() - t0:.0f}s; tuned {stateless[2]}", file=sys.stderr)
     # span classifier on gold spans
     rows, dense_rows, ys = [], [], []
     for p in items:
@@ -449,11 +587,21 @@ def fit(items: list[Prepared], seed: int = DEFAULT_SEED, log: bool = False) -> T
     nt = Xs.shape[1]
     if log:
         print(f"  + span classifier: {time.perf_counter() - t0:.0f}s", file=sys.stderr)
-    return TechniqueModel(
+    model = TechniqueModel(
         si_w=w, si_b=b, sent_w=sent_w, sent_agg=sent_agg, sent_b=sent_b,
         tc_w=W[:nt], tc_dense=W[nt:], tc_b=B, classes=TECHNIQUES, st_w=st_w, st_b=st_b,
-        sent_claim=sent_claim, tuned=tuned,
+        sent_claim=sent_claim, tuned=tuned, token_head=head,
     )
+    if stateless is not None:
+        (fw, fa, fc, fb), (fsw, fsb), ftuned = stateless
+        model = replace(
+            model,
+            fallback=replace(
+                model, sent_w=fw, sent_agg=fa, sent_claim=fc, sent_b=fb, st_w=fsw, st_b=fsb,
+                tuned=ftuned, token_head=None,
+            ),
+        )
+    return model
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -462,14 +610,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "src" / "admiralty" / "models" / tq.MODEL_FILE)
     ap.add_argument("--cache", type=Path, default=None, help="pickle of parsed docs (speeds re-runs)")
     ap.add_argument("--claims-cache", type=Path, default=None, help="pickle of the pipeline's claim vectors")
+    ap.add_argument("--states-cache", type=Path, default=None, help="pickle of the claims' token states")
     args = ap.parse_args(argv)
     res = Resources(Config.default())
     articles = load_ptc()
     t0 = time.perf_counter()
     claims = claim_vectors(res, articles, args.claims_cache, log=True)
     docs = parse_all(res, [a.text for a in articles], args.cache)
-    print(f"claims and parse of {len(docs)} articles in {time.perf_counter() - t0:.0f}s", file=sys.stderr)
-    items = prepare(articles, docs, res, claims)
+    states = token_states(res, articles, claims, args.states_cache, log=True)
+    print(f"claims, token states and parse of {len(docs)} articles in {time.perf_counter() - t0:.0f}s", file=sys.stderr)
+    items = prepare(articles, docs, res, claims, states)
     model = fit(items, args.seed, log=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     model.save(args.out)
@@ -481,6 +631,8 @@ def main(argv: list[str] | None = None) -> int:
         f"sentence_threshold = {sent_th}, max_gap = {gap}, min_span_tokens = {min_tokens}",
         file=sys.stderr,
     )
+    if model.fallback is not None and model.fallback.tuned is not None:
+        print(f"stateless_thresholds = {list(model.fallback.tuned)}", file=sys.stderr)
     return 0
 
 

@@ -28,10 +28,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from dataclasses import replace as _replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..errors import ModelError
 from ..model import TECHNIQUES, ModelInfo, Technique, technique_slug
 from ..pipeline import replace, stage
 from . import techniques_features as tf
@@ -43,8 +45,8 @@ if TYPE_CHECKING:
     from ..model import Article
     from ..resources import Resources
 
-VERSION = "techniques.combined/4"
-BY_MODEL = "techniques.model/4"
+VERSION = "techniques.combined/5"
+BY_MODEL = "techniques.model/5"
 BY_LEXICON = "techniques.lexicon/2"
 REPORTING = "techniques_reporting_verbs"
 _MAX_CUES = 3  # word-list / repetition entries named in one record's evidence
@@ -52,6 +54,9 @@ MODEL_FILE = "techniques.npz"
 MINILM_RUNTIMES = frozenset({"onnx", "torch"})  # encoders whose vectors the sentence head knows
 # An article's claims for the sentence head: (character spans n x 2, vectors n x 384), or None.
 ClaimInput = tuple[np.ndarray, np.ndarray] | None
+# The encoder's hidden states per spaCy token (tokens x width) and which tokens have any (inside
+# a claim), for the token-state head; None when the run has none (see ``token_input``).
+TokenInput = tuple[np.ndarray, np.ndarray] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +88,14 @@ class Settings:
     disabled: frozenset[str]
     lexicon_union: frozenset[str]
     clause_cut: bool
+    stateless: tuple[float, float, int, int]  # thresholds of the heads without token states
+
+    def without_states(self) -> Settings:
+        """The settings for a text without token states (the fallback heads' thresholds)."""
+        span, sent, gap, min_tokens = self.stateless
+        return _replace(
+            self, span_threshold=span, sentence_threshold=sent, max_gap=gap, min_span_tokens=min_tokens
+        )
 
     @classmethod
     def from_config(cls, config: Any) -> Settings:
@@ -100,7 +113,13 @@ class Settings:
             disabled=frozenset(str(x) for x in config["techniques.disabled"]),
             lexicon_union=frozenset(str(x) for x in config["techniques.lexicon_union"]),
             clause_cut=bool(config["techniques.clause_cut"]),
+            stateless=_four(config["techniques.stateless_thresholds"]),
         )
+
+
+def _four(value: Any) -> tuple[float, float, int, int]:
+    span, sent, gap, min_tokens = value
+    return float(span), float(sent), int(gap), int(min_tokens)
 
 
 def load_model(res: Resources) -> TechniqueModel:
@@ -230,17 +249,22 @@ def candidate_ranges(
     sprob: np.ndarray,
     settings: Settings,
     reporting: frozenset[str],
+    state_proba: np.ndarray | None = None,
 ) -> list[tuple[int, int, float, bool, str]]:
     """The spans before classification, as (token start, token end, span probability, whole
     sentence?, evidence): runs of the stacked tagger's probabilities, and every sentence (or its
     reported clause) whose sentence-head probability reaches the threshold. Training tunes the
-    thresholds with this same function (``training/train_techniques.tune``)."""
+    thresholds with the same decoding (``training/train_techniques.tune``). ``state_proba``, the
+    token-state head's own probabilities, only feeds the evidence."""
     ranges: list[tuple[int, int, float, bool, str]] = []
     for s, e in decode(doc, stacked, settings.span_threshold, settings.max_gap):
         if e - s < settings.min_span_tokens:
             continue
         q = float(stacked[s:e].mean())
-        ranges.append((s, e, q, False, f"token tagger p={q:.2f}"))
+        why = f"token tagger p={q:.2f}"
+        if state_proba is not None:
+            why += f", token-state head p={float(state_proba[s:e].mean()):.2f}"
+        ranges.append((s, e, q, False, why))
     for (s, e), q in zip(sents, sprob, strict=True):
         if q < settings.sentence_threshold:
             continue
@@ -257,16 +281,27 @@ def model_spans(
     settings: Settings,
     res: Resources,
     claims: ClaimInput = None,
+    states: TokenInput = None,
 ) -> list[Found]:
     """Spans from the learned heads: runs of the stacked tagger and sentence (or reported-clause)
     spans of the sentence head, each then classified. ``claims`` are the article's claim spans
     (character offsets, n x 2) and their vectors (n x 384), pooled per sentence for the
-    sentence head."""
+    sentence head; ``states`` the encoder's token states (``token_input``) for the token-state
+    head. Without states (or a model without that head) the fallback heads and the
+    ``stateless_thresholds`` decode."""
     if len(doc) == 0:
         return []
     hit_list = list(hits)
     X = tf.hash_rows(tf.token_feature_strings(doc, hit_list), tf.TOKEN_HASH_BITS)
     proba = model.token_proba(X)
+    head = model.token_head
+    state_proba = None
+    if head is not None and states is not None and states[0].shape == (len(doc), head.width):
+        z = head.logit(*states)
+        state_proba = np.where(states[1], 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0))), 0.0)
+        proba = head.mixed(proba, z)
+    elif head is not None:
+        model, settings = model.without_states(), settings.without_states()
     sents = sentence_ranges(doc)
     rows = [tf.sentence_feature_strings(doc, s, e, hit_list, k, len(sents)) for k, (s, e) in enumerate(sents)]
     S = tf.hash_rows(rows, tf.SENT_HASH_BITS)
@@ -275,7 +310,7 @@ def model_spans(
     sprob = model.sentence_proba(S, sentence_aggregates(proba, sents), C)
     stacked = model.stacked_proba(tf.stack_features(doc, proba, sents, sprob))
     reporting = frozenset(res.lexicon(REPORTING)) if settings.clause_cut else frozenset()
-    ranges = candidate_ranges(doc, stacked, sents, sprob, settings, reporting)
+    ranges = candidate_ranges(doc, stacked, sents, sprob, settings, reporting, state_proba)
     if not ranges:
         return []
     D = tf.dense(doc)
@@ -312,12 +347,14 @@ def detect(
     settings: Settings | None = None,
     model: TechniqueModel | None = None,
     claims: ClaimInput = None,
+    states: TokenInput = None,
 ) -> list[Found]:
     """Technique spans of one parsed text, sorted by offset (what the stage emits).
 
     ``settings`` default to the config; ``model`` to the packaged heads (the benchmark passes
     its fold models here); ``claims`` the article's (claim spans, claim vectors), see
-    :func:`claim_input` (without them every sentence counts as claim-less)."""
+    :func:`claim_input` (without them every sentence counts as claim-less); ``states`` its
+    token states, see :func:`token_input` (without them the fallback heads decide)."""
     settings = settings or Settings.from_config(res.config)
     if settings.mode == "off" or len(doc) == 0:
         return []
@@ -325,7 +362,7 @@ def detect(
     if settings.mode == "lexicon":
         found = lexicon_spans(doc, hits, settings)
     else:
-        found = model_spans(doc, hits, model or load_model(res), settings, res, claims)
+        found = model_spans(doc, hits, model or load_model(res), settings, res, claims, states)
         extra = [
             f
             for f in lexicon_spans(doc, hits, settings)
@@ -351,6 +388,31 @@ def claim_input(article: Article, res: Resources) -> ClaimInput:
     return spans, vectors
 
 
+def token_input(article: Article, doc: Doc, res: Resources) -> TokenInput:
+    """The MiniLM hidden states of the article's claims, per spaCy token, as the embed stage's
+    batch pass kept them (``Resources.embed_tokens``; no encoder pass of this stage's own), or
+    ``None`` when the run keeps none (``[models] token_states = false``, the hashing encoder of
+    ``--rules-only``), the article has no claims, or the packaged head reads other layers."""
+    from .. import encoder
+
+    if (
+        not article.claims
+        or not bool(res.config["models.token_states"])
+        or str(res.config["models.embedder_runtime"]) not in MINILM_RUNTIMES
+    ):
+        return None
+    head = load_model(res).token_head
+    if head is None or tuple(head.layers) != tuple(encoder.TOKEN_LAYERS):
+        return None
+    try:
+        rows = res.embed_tokens([c.text for c in article.claims])
+    except ModelError:
+        return None
+    return tf.token_states(
+        doc, [c.start for c in article.claims], [r.offsets for r in rows], [r.states for r in rows], head.width
+    )
+
+
 @stage("techniques", VERSION, requires=("doc", "claims", "claim_vectors"), assigns=("techniques",))
 def find_techniques(article: Article, doc: Doc | None, res: Resources) -> Article:
     """persuasion technique spans (14 SemEval-2020 classes): word lists + learned heads on PTC"""
@@ -358,7 +420,8 @@ def find_techniques(article: Article, doc: Doc | None, res: Resources) -> Articl
         return article
     text = article.text
     out = []
-    for f in detect(doc, res, claims=claim_input(article, res)):
+    found = detect(doc, res, claims=claim_input(article, res), states=token_input(article, doc, res))
+    for f in found:
         if not (0 <= f.start < f.end <= len(text)) or f.technique not in TECHNIQUES:
             continue  # one odd span never costs the article
         out.append(

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -475,3 +476,30 @@ def stack_features(
         np.array(v.is_stop, dtype=np.float64), _quote_state(doc).astype(np.float64),
     ]
     return np.stack(cols, axis=1)
+
+
+def token_states(
+    doc: Doc, starts: Sequence[int], offsets: Sequence[np.ndarray], states: Sequence[np.ndarray], width: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The encoder's hidden states per spaCy token: for every claim (its character start in the
+    doc, its subwords' ``[start, end)`` offsets inside the claim text and their states), each
+    subword is given to the token its first character falls in, and a token's row is the mean
+    of its subwords' states (over all claims that cover it). Returns (tokens x ``width``
+    float32, tokens that got at least one subword); tokens outside every claim keep zeros."""
+    n = len(doc)
+    out = np.zeros((n, width), dtype=np.float32)
+    count = np.zeros(n, dtype=np.float32)
+    if n == 0:
+        return out, count > 0
+    token_starts = np.fromiter((t.idx for t in doc), dtype=np.int64, count=n)
+    for start, offs, rows in zip(starts, offsets, states, strict=True):
+        rows = np.asarray(rows)
+        if len(offs) == 0 or rows.ndim != 2 or rows.shape[1] != width or rows.shape[0] != len(offs):
+            continue
+        k = np.searchsorted(token_starts, np.asarray(offs)[:, 0].astype(np.int64) + int(start), side="right") - 1
+        ok = k >= 0
+        np.add.at(out, k[ok], rows[ok])
+        np.add.at(count, k[ok], 1.0)
+    has = count > 0
+    out[has] /= count[has, None]
+    return out, has

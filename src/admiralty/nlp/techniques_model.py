@@ -17,15 +17,21 @@
   how far to trust them; its runs above a threshold are the short spans the stage emits.
 * **Span classifier** (technique classification): multinomial logistic regression over hashed span
   features and the mean ``doc.tensor`` of the span: a distribution over the 14 SemEval classes.
+* **Token-state head** (``TokenHead``, since techniques/5): logistic regression over the MiniLM
+  hidden states of each token (the encoder's per-token output for the claims the embed stage
+  encoded anyway, ``Resources.embed_tokens``, averaged over the token's subwords), mixed with the
+  token tagger's logit. The sentence head and the stacked tagger of such a model read the mixed
+  probability. Without token states (``--rules-only``, the hashing encoder) the model's
+  ``fallback`` heads, trained on the token tagger alone as techniques/4 was, take their place.
 
 The weights live in one ``.npz`` (no pickle) written by ``training/train_techniques.py``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -59,6 +65,39 @@ def sentence_aggregates(proba: np.ndarray, ranges: list[tuple[int, int]]) -> np.
     return out
 
 
+@dataclass(frozen=True)
+class TokenHead:
+    """P(token inside a propaganda span) from the token's MiniLM hidden states, mixed with the
+    token tagger: ``sigmoid(mix[0] * logit(tagger) + mix[1] * z + mix[2])`` where ``z`` is a
+    linear function of the states (standardisation folded into ``w`` and ``b``) or ``b0`` for
+    a token outside every claim (no states)."""
+
+    w: np.ndarray  # (len(layers) * 384,) float32
+    b: float  # bias of tokens with states
+    b0: float  # logit of tokens without states
+    mix: np.ndarray  # (3,) float64: tagger-logit weight, state-logit weight, bias
+    layers: tuple[int, ...]  # encoder layers whose states the head reads (encoder.TOKEN_LAYERS)
+
+    @property
+    def width(self) -> int:
+        return int(self.w.shape[0])
+
+    def logit(self, X: np.ndarray, has: np.ndarray) -> np.ndarray:
+        """The state head's own logit per token (``X``: tokens x width, ``has``: token has states)."""
+        z = np.asarray(X @ self.w, dtype=np.float64) + self.b
+        return np.where(has, z, self.b0)
+
+    def mixed(self, tagger: np.ndarray, z: np.ndarray) -> np.ndarray:
+        """The probability the later heads read: tagger and state head together."""
+        t = np.log(np.clip(tagger, 1e-6, 1.0) / np.clip(1.0 - tagger, 1e-6, 1.0))
+        return _sigmoid(self.mix[0] * t + self.mix[1] * z + self.mix[2])
+
+
+# Key prefix of the fallback heads in the ``.npz`` (the sentence head, stacked tagger and tuned
+# thresholds fitted on the token tagger alone, for runs without token states).
+FALLBACK_PREFIX = "nostate_"
+
+
 def _tuned(a: np.ndarray) -> tuple[float, float, int, int]:
     return float(a[0]), float(a[1]), int(a[2]), int(a[3])
 
@@ -82,6 +121,14 @@ class TechniqueModel:
     # (span threshold, sentence threshold, max_gap, min_span_tokens) that training chose on its
     # own out-of-fold outputs; the benchmark applies them to fold models, the stage reads the config.
     tuned: tuple[float, float, int, int] | None = None
+    token_head: TokenHead | None = None  # reads MiniLM token states (techniques/5)
+    # The same model without the token-state head: the sentence head, stacked tagger and tuned
+    # thresholds fitted on the token tagger alone (the rest shared), used when no states exist.
+    fallback: TechniqueModel | None = None
+
+    def without_states(self) -> TechniqueModel:
+        """The heads to use when a text has no token states."""
+        return self.fallback if self.fallback is not None else self
 
     def token_proba(self, X: csr_matrix) -> np.ndarray:
         """P(token inside a propaganda span)."""
@@ -128,23 +175,78 @@ class TechniqueModel:
             st_b=np.array([self.st_b], dtype=np.float32),
             **({} if self.sent_claim is None else {"sent_claim": self.sent_claim.astype(np.float32)}),
             **({} if self.tuned is None else {"tuned": np.array(self.tuned, dtype=np.float64)}),
+            **self._token_head_arrays(),
+            **self._fallback_arrays(),
         )
+
+    def _token_head_arrays(self) -> dict[str, np.ndarray]:
+        h = self.token_head
+        if h is None:
+            return {}
+        return {
+            "tok_w": h.w.astype(np.float32),
+            "tok_b": np.array([h.b, h.b0], dtype=np.float64),
+            "tok_mix": h.mix.astype(np.float64),
+            "tok_layers": np.array(h.layers, dtype=np.int32),
+        }
+
+    def _fallback_arrays(self) -> dict[str, np.ndarray]:
+        f = self.fallback
+        if f is None:
+            return {}
+        out = {
+            "sent_w": f.sent_w.astype(np.float16),
+            "sent_agg": f.sent_agg.astype(np.float32),
+            "sent_b": np.array([f.sent_b], dtype=np.float32),
+            "st_w": f.st_w.astype(np.float32),
+            "st_b": np.array([f.st_b], dtype=np.float32),
+        }
+        if f.sent_claim is not None:
+            out["sent_claim"] = f.sent_claim.astype(np.float32)
+        if f.tuned is not None:
+            out["tuned"] = np.array(f.tuned, dtype=np.float64)
+        return {FALLBACK_PREFIX + k: v for k, v in out.items()}
 
     @classmethod
     def load(cls, path: Path) -> TechniqueModel:
         with np.load(path, allow_pickle=False) as z:
-            return cls(
-                si_w=z["si_w"].astype(np.float32),
-                si_b=float(z["si_b"][0]),
-                sent_w=z["sent_w"].astype(np.float32),
-                sent_agg=z["sent_agg"],
-                sent_b=float(z["sent_b"][0]),
-                tc_w=z["tc_w"].astype(np.float32),
-                tc_dense=z["tc_dense"],
-                tc_b=z["tc_b"],
-                classes=tuple(str(c) for c in z["classes"]),
-                st_w=z["st_w"].astype(np.float64),
-                st_b=float(z["st_b"][0]),
-                sent_claim=z["sent_claim"].astype(np.float64) if "sent_claim" in z else None,
-                tuned=_tuned(z["tuned"]) if "tuned" in z else None,
+            model = cls._read(z, "")
+            if "tok_w" not in z:
+                return model
+            b = z["tok_b"]
+            head = TokenHead(
+                w=z["tok_w"].astype(np.float32), b=float(b[0]), b0=float(b[1]),
+                mix=z["tok_mix"].astype(np.float64), layers=tuple(int(x) for x in z["tok_layers"]),
             )
+            fallback = cls._read(z, FALLBACK_PREFIX, model) if FALLBACK_PREFIX + "st_w" in z else None
+            return replace(model, token_head=head, fallback=fallback)
+
+    @classmethod
+    def _read(cls, z: Any, prefix: str, shared: TechniqueModel | None = None) -> TechniqueModel:
+        """The heads under ``prefix``; the token tagger and span classifier from ``shared``."""
+        if shared is not None:
+            return replace(
+                shared,
+                sent_w=z[prefix + "sent_w"].astype(np.float32),
+                sent_agg=z[prefix + "sent_agg"],
+                sent_b=float(z[prefix + "sent_b"][0]),
+                st_w=z[prefix + "st_w"].astype(np.float64),
+                st_b=float(z[prefix + "st_b"][0]),
+                sent_claim=z[prefix + "sent_claim"].astype(np.float64) if prefix + "sent_claim" in z else None,
+                tuned=_tuned(z[prefix + "tuned"]) if prefix + "tuned" in z else None,
+            )
+        return cls(
+            si_w=z["si_w"].astype(np.float32),
+            si_b=float(z["si_b"][0]),
+            sent_w=z["sent_w"].astype(np.float32),
+            sent_agg=z["sent_agg"],
+            sent_b=float(z["sent_b"][0]),
+            tc_w=z["tc_w"].astype(np.float32),
+            tc_dense=z["tc_dense"],
+            tc_b=z["tc_b"],
+            classes=tuple(str(c) for c in z["classes"]),
+            st_w=z["st_w"].astype(np.float64),
+            st_b=float(z["st_b"][0]),
+            sent_claim=z["sent_claim"].astype(np.float64) if "sent_claim" in z else None,
+            tuned=_tuned(z["tuned"]) if "tuned" in z else None,
+        )
