@@ -261,3 +261,45 @@ def test_a_confirmation_published_long_after_is_another_event() -> None:
     assert later.claims[0].id in other.records and near.claims[0].id not in other.records
     assert grade_of([claim, near, later], -1).credibility == 1  # no limit: the old behaviour
     assert grade_of([claim, near, undated], 3).credibility == 1
+
+
+def test_a_denial_does_not_confirm_what_it_calls_false() -> None:
+    """A claim that calls a report false ("reports of a massacre ... are fake news") shares the
+    report's words and may be linked to it as support; it never confirms a claim without such a
+    frame, nor the other way, and the grade names it (``independence.denies``)."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from admiralty.config import Config
+    from admiralty.corpus import CorpusPlan
+    from admiralty.corpus.copies import Copies
+    from admiralty.corpus.grade import Grades
+    from admiralty.corpus.links import Links
+    from admiralty.corpus.sources import Sources
+    from admiralty.corpus.stories import Stories
+    from admiralty.model import Article, Claim, Entity
+    from admiralty.resources import Resources
+
+    def article(outlet: str, text: str) -> Article:
+        a = Article.new(locator=outlet, text=text)
+        at = text.index("Bucha")
+        claim = Claim(f"{a.id}:c1", 0, len(text), text, "test", 0.5, None, "fact", "certain", "affirmed")
+        return replace(a, language="en", outlet=outlet, published="2022-04-07",
+                       entities=(Entity(at, at + 5, "Bucha", "GPE", "Bucha"),), claims=(claim,),
+                       claim_vectors=np.full((1, 8), 8 ** -0.5, np.float32))
+
+    arts = [article("Northgate Herald", "Russian radio messages discussed the killings of civilians in Bucha."),
+            article("Coastal Wire", "Intercepted radio traffic has Russian soldiers talk of shooting people in Bucha."),
+            article("Harbour Times", "German intelligence heard Russian troops describe killing residents of Bucha."),
+            article("Daily Ledger", "Accusations of a massacre in Bucha by Russian troops are fake news."),
+            article("Harbour Voice", "The Kremlin dismissed reports of a massacre in Bucha as fake news.")]
+    result = analyse_corpus(arts, Resources(Config.load()), CorpusPlan((Copies(), Stories(), Links(), Sources(),
+                                                                         Grades())))
+    reports, denials = {a.claims[0].id for a in arts[:3]}, {a.claims[0].id for a in arts[3:]}
+    named = set()
+    for g in result.grades:
+        confirming = {c for r in g.reasons if r.rule.startswith("credibility.") for c in r.records} - {g.claim}
+        assert not confirming & (denials if g.claim in reports else reports), g.reasons
+        named |= {c for r in g.reasons if r.rule == "independence.denies" for c in r.records}
+    assert named & denials and named & reports  # the path was taken both ways

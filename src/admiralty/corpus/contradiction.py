@@ -64,7 +64,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from ..resources import Resources
@@ -114,20 +114,23 @@ class DenialLexicon:
     adverbs: frozenset[str]
     anaphors: frozenset[tuple[str, ...]]
     stops: frozenset[tuple[str, ...]]
+    # Derived once (``with_derived``), not per call: the frame reader asks for them per claim.
+    longest: int = 1
+    # the longest word of each cue phrase: a text with none of them has no frame (a fast, exact
+    # test: a frame needs a whole phrase, so all its words)
+    signals: frozenset[str] = frozenset()
+    all_verbs: frozenset[tuple[str, ...]] = frozenset()
 
-    @property
-    def longest(self) -> int:
-        return max((len(p) for ps in (self.verbs, self.claim_verbs, self.false, self.prefixes, self.stops)
-                    for p in ps), default=1)
-
-    @property
-    def firsts(self) -> frozenset[str]:
-        """First words of the cue phrases: a text with none of them has no frame (a fast test)."""
-        return frozenset(p[0] for ps in (self.verbs, self.claim_verbs, self.false, self.prefixes) for p in ps if p)
-
-    @property
-    def all_verbs(self) -> frozenset[tuple[str, ...]]:
-        return self.verbs | self.claim_verbs
+    def with_derived(self) -> DenialLexicon:
+        """The lexicon with ``longest`` (words of the longest phrase), ``signals`` and
+        ``all_verbs`` (``verbs`` and ``claim_verbs``) filled in."""
+        phrases = (self.verbs, self.claim_verbs, self.false, self.prefixes)
+        return replace(
+            self,
+            longest=max((len(p) for ps in (*phrases, self.stops) for p in ps), default=1),
+            signals=frozenset(max(p, key=len) for ps in phrases for p in ps if p),
+            all_verbs=self.verbs | self.claim_verbs,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +201,8 @@ def lexicons(res: Resources) -> Lexicons:
                                frozenset(kinds.get("false", ())),
                                one.get("copula", frozenset()), frozenset(kinds.get("prefix", ())),
                                one.get("report", frozenset()), one.get("adverb", frozenset()),
-                               frozenset(kinds.get("anaphor", ())), frozenset(kinds.get("stop", ())))
+                               frozenset(kinds.get("anaphor", ())),
+                               frozenset(kinds.get("stop", ()))).with_derived()
         synonyms: dict[str, str] = {}
         for line in res.lexicon("contradiction_synonyms"):
             form, _, cls = line.partition("|")
@@ -375,9 +379,24 @@ def _spans(text: str) -> list[tuple[str, int, int]]:
     return [(m.group(), m.start(), m.end()) for m in _SPAN.finditer(folded)]
 
 
+# phrase set id -> (the set, its phrases' first words); the set is kept so its id stays its own
+_FIRST_WORDS: dict[int, tuple[frozenset[tuple[str, ...]], frozenset[str]]] = {}
+
+
+def _first_words(phrases: frozenset[tuple[str, ...]]) -> frozenset[str]:
+    hit = _FIRST_WORDS.get(id(phrases))
+    if hit is None or hit[0] is not phrases:
+        hit = (phrases, frozenset(p[0] for p in phrases if p))
+        _FIRST_WORDS[id(phrases)] = hit
+    return hit[1]
+
+
 def _match_at(toks: list[tuple[str, int, int]], k: int, phrases: frozenset[tuple[str, ...]],
               longest: int) -> int:
-    """Length of the longest phrase of ``phrases`` starting at token ``k`` (0 when none)."""
+    """Length of the longest phrase of ``phrases`` starting at token ``k`` (0 when none; at once
+    when the token begins no phrase)."""
+    if k >= len(toks) or toks[k][0] not in _first_words(phrases):
+        return 0
     for n in range(min(longest, len(toks) - k), 0, -1):
         if tuple(w for w, _, _ in toks[k : k + n]) in phrases:
             return n
@@ -444,7 +463,7 @@ def frame(text: str, lex: Lexicons, cue: str = "") -> Frame | None:
         return None
     toks = _spans(text)
     longest = d.longest
-    if not cue and not any(w in d.firsts for w, _, _ in toks):
+    if not cue and not any(w in d.signals for w, _, _ in toks):
         return None
     if cue:
         ctoks = [w for w, _, _ in _spans(cue) if w not in d.adverbs]
@@ -547,6 +566,17 @@ def _false_frame(text: str, toks: list[tuple[str, int, int]], k: int, n: int, d:
     if begin >= end:
         return None
     return Frame("false", cue, _text(text, toks, lo, start), _text(text, toks, begin, end))
+
+
+_UP_TO_LAST_END = re.compile(r"(?s).*(?:[.!?]\s|\n)")
+
+
+def lead_of(text: str, start: int, limit: int = 160) -> str:
+    """The words of a claim's sentence before the claim (at most ``limit`` characters), where
+    ``frame_of`` looks for a frame that runs into the claim ("disproves Russia's claim that" ...)."""
+    window = text[max(0, start - limit) : start]
+    m = _UP_TO_LAST_END.match(window)
+    return window[m.end() :] if m else window
 
 
 def frame_of(c: ClaimLike, lex: Lexicons) -> Frame | None:

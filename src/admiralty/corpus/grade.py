@@ -26,10 +26,11 @@ How it works (``query``, after copies, stories, links and sources):
                                 and not contradicted by a more reliable one (only a fact of
                                 ``confirmable_types`` is confirmed; a confirming link that carries a
                                 ``confirm_blockers`` reason, states other numbers, shares no named
-                                entity or number with it, or comes from an article published more
-                                than ``confirm_max_days_apart`` days away -- another event -- does
-                                not count; a claim about who did not answer the outlet is not
-                                confirmable)
+                                entity or number with it, comes from an article published more
+                                than ``confirm_max_days_apart`` days away -- another event -- or
+                                only one of the two denies or calls false what it reports (a denial
+                                frame, :func:`.contradiction.frame_of`) does not count; a claim
+                                about who did not answer the outlet is not confirmable)
    5     ``contradicted``       contradicted by an origin at least ``contradiction_min_reliability``
                                 and more reliable than the claim's source, not outweighed by
                                 confirmations
@@ -75,9 +76,10 @@ from ..model import (
 from ..nlp.attribution_quotes import Quote, find_quotes, quote_at
 from ..registry import analyst_context, norm_name, registry_for
 from ..resources import Resources
+from . import contradiction
 from .reliability import UNNAMED_KINDS, Evidence, Settings, assess, more_reliable, rank
 
-VERSION = "grade.admiralty/4"
+VERSION = "grade.admiralty/5"
 STIX_CONFIDENCE = {1: 90, 2: 70, 3: 50, 4: 30, 5: 10, 6: None}
 
 
@@ -106,6 +108,7 @@ class ClaimFacts:
     numbers: tuple[str, ...] = ()
     about_response: bool = False  # holds a cue like "did not respond" / "declined to comment"
     quoted: bool = False  # the claim is words inside a quotation
+    framed: bool = False  # the claim denies or calls false what it reports (a denial frame)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,20 +165,40 @@ def article_facts(article: Article, res: Resources) -> ArticleFacts:
     claims = []
     silences = [(q.start, q.end) for q in article.sourcing.cues if q.kind in ("unconfirmed", "denied")]
     quotes = find_quotes(article.text, int(res.config["attribution.max_quote_chars"]))
+    lex = contradiction.lexicons(res)
     for c in article.claims:
         att = by_id.get(c.attribution or "")
         src = att.source if att is not None else None
+        cue = att.cue if att is not None else None
+        outside = cue.text if cue is not None and not (cue.start >= c.start and cue.end <= c.end) else ""
         claims.append(ClaimFacts(c.id, _text_key(c.text), c.type, c.certainty,
                                  src.ref if src is not None else None,
                                  src.kind if src is not None else None,
                                  src.text if src is not None else None,
                                  _numbers(c.text),
                                  any(s < c.end and c.start < e for s, e in silences),
-                                 quoted(article, c.start, c.end, quotes)))
+                                 quoted(article, c.start, c.end, quotes),
+                                 _framed(article, c, outside, lex)))
     refs = sorted({(a.source.ref, a.source.kind, a.source.text) for a in article.attributions
                    if a.source is not None and a.source.ref})
     return ArticleFacts(article.outlet, nonconfirmation_cue(article, res), tuple(claims), tuple(refs),
                         article.published)
+
+
+@dataclass(frozen=True, slots=True)
+class _Framed:
+    """What the denial-frame reader needs of a claim: its text, its attribution cue when outside
+    it, and the words before it in its sentence."""
+
+    text: str
+    frame_cue: str
+    lead: str
+
+
+def _framed(article: Article, claim: Any, cue: str, lex: contradiction.Lexicons) -> bool:
+    """Whether the claim denies or calls false what it reports (``contradiction.frame_of``)."""
+    reading = _Framed(claim.text, cue, contradiction.lead_of(article.text, claim.start))
+    return contradiction.frame_of(reading, lex) is not None
 
 
 @dataclass(frozen=True)
@@ -396,6 +419,8 @@ class Corpus:
                     out["not_confirming"][lk.origin].append(lk.other)
                 elif self._apart(aid, self.claims[lk.other][0]):
                     out["other_time"][lk.origin].append(lk.other)
+                elif facts.framed != self.claims[lk.other][1].framed:
+                    out["denies"][lk.origin].append(lk.other)
                 elif facts.type not in self.g.confirmable_types or facts.about_response:
                     out["repeated"][lk.origin].append(lk.other)
                 else:
@@ -568,6 +593,10 @@ class Corpus:
                    "Similar claims that do not confirm it (other numbers, places or quantities, or "
                    "nothing specific in common): "
                    f"{origins_text(e['not_confirming'])}.")
+        if e.get("denies"):
+            reason("independence.denies", {"origins": sorted(e["denies"])}, ids(e["denies"]),
+                   "Similar claims of which one denies or calls false what the other reports, so "
+                   f"neither confirms the other: {origins_text(e['denies'])}.")
         if e.get("other_time"):
             reason("independence.other_time", {"origins": sorted(e["other_time"]),
                                                "max_days_apart": g.confirm_max_days},
