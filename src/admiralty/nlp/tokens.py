@@ -55,7 +55,7 @@ _VIEW_KEY = "admiralty.tokens.view"
 _NAMES: dict[int, str] = {0: ""}
 _LEMMAS: dict[int, str] = {0: ""}  # lower-cased
 _ENTS: dict[int, str] = {0: "O"}
-_NAMES_MAX = 1_000_000
+_NAMES_MAX = 200_000  # per table: a few tens of MB at most
 
 
 def _strings(keys: list[int], cache: dict[int, str], strings: StringStore, fold: Callable[[str], str]) -> list[str]:
