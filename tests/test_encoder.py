@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from admiralty.cli import main
 from admiralty.config import RULES_ONLY, Config
+from admiralty.encoder import TOKEN_LAYERS
 from admiralty.errors import ModelError
 from admiralty.resources import Resources
 
@@ -63,7 +64,7 @@ def test_token_states_are_the_torch_ones_at_the_right_characters(resources: Reso
     torch_res = Resources(Config.load(overrides=["models.embedder_runtime=torch"]))
     fast, ref = resources.embed_tokens(SENTENCES), torch_res.embed_tokens(SENTENCES)
     for text, a, b in zip(SENTENCES, fast, ref, strict=True):
-        assert np.array_equal(a.offsets, b.offsets) and a.states.shape == (len(a.offsets), 384)
+        assert np.array_equal(a.offsets, b.offsets) and a.states.shape == (len(a.offsets), 384 * len(TOKEN_LAYERS))
         assert np.allclose(a.states, b.states, atol=2e-3 * float(np.abs(b.states).max()))
         pieces = [text[s:e].lower() for s, e in a.offsets]
         assert "".join(pieces) == "".join(text.lower().split()), "special tokens left out, every character once"

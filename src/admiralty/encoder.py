@@ -31,14 +31,16 @@ import numpy as np
 from .errors import ModelError
 
 DIMS = 384
-# The graph's outputs changed in version 2 (``layer_means`` added) and 3 (``token_states``): a new
-# name each time, so a graph built by an older version is never loaded by this one (it is rebuilt).
-GRAPH_VERSION = 3
+# The graph's outputs changed in version 2 (``layer_means`` added), 3 (``token_states``) and 4 (token
+# states of layers 2, 4 and 6): a new name each time, so a graph built by an older version is never
+# loaded by this one (it is rebuilt).
+GRAPH_VERSION = 4
 FILE_NAME = f"all-MiniLM-L6-v2-g{GRAPH_VERSION}.onnx"
 OPSET = 17
 EMBEDDING, LAYER_MEANS, TOKEN_STATES = "embedding", "layer_means", "token_states"
-# The hidden states each token keeps (0 = the embeddings, 6 = MiniLM's last layer), concatenated.
-TOKEN_LAYERS = (6,)
+# The hidden states each token keeps (0 = the embeddings, 6 = MiniLM's last layer), concatenated: the
+# techniques stage's token head reads these three (chosen by its cross-validation, BENCHMARKS.md).
+TOKEN_LAYERS = (2, 4, 6)
 
 
 @dataclass(frozen=True)
