@@ -179,6 +179,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--states-cache", type=Path, default=None, help="pickle of the claims' token states (re-runs)")
     ap.add_argument("--no-states", action="store_true", help="score without token states (the techniques/4 method)")
+    ap.add_argument(
+        "--no-fallback", action="store_true",
+        help="skip the fold models' stateless heads (they are the techniques/4 method: --no-states scores it)",
+    )
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
 
@@ -217,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
         train = [p for p, k in zip(items, fold_of, strict=True) if k != f]
         test = [p for p, k in zip(items, fold_of, strict=True) if k == f]
         t1 = time.perf_counter()
-        model = tr.fit(train, args.seed)
+        model = tr.fit(train, args.seed, fallback=not args.no_fallback)
         timing["fit_s"] += time.perf_counter() - t1
         fold_scores = Scores()
         for p, pred in zip(test, predict(test, res, lexicon, None), strict=True):
@@ -243,8 +247,9 @@ def main(argv: list[str] | None = None) -> int:
             st = dataclasses.replace(all_on, span_threshold=th[0], sentence_threshold=th[1])
             for p, pred in zip(test, predict(test, res, st, model), strict=True):
                 comb[th].add(pred, gold(p))
-        for p, pred in zip(test, predict(test, res, honest, model, with_states=False), strict=True):
-            no_states.add(pred, gold(p))
+        if model.fallback is not None:
+            for p, pred in zip(test, predict(test, res, honest, model, with_states=False), strict=True):
+                no_states.add(pred, gold(p))
         default_honest = dataclasses.replace(honest, disabled=base.disabled)
         for p, pred in zip(test, predict(test, res, default_honest, model), strict=True):
             default_scores.add(pred, gold(p))

@@ -264,8 +264,11 @@ def _toy_model(with_head: bool):  # type: ignore[no-untyped-def]
     )
     if not with_head:
         return model
-    head = TokenHead(w=rng.normal(size=4).astype(np.float32), b=0.5, b0=-1.0, mix=np.array([0.4, 0.6, 0.1]),
-                     layers=(2, 4, 6))
+    head = TokenHead(
+        w1=rng.normal(size=(4, 3)).astype(np.float32), b1=np.array([0.1, -0.2, 0.3], dtype=np.float32),
+        w2=np.array([1.0, -1.0, 0.5], dtype=np.float32), b2=0.5, b0=-1.0, mix=np.array([0.4, 0.6, 0.1]),
+        layers=(2, 4, 6),
+    )
     fallback = dataclasses.replace(model, st_w=np.full(17, 2.0), st_b=-1.0, tuned=(0.25, 0.6, 0, 1))
     return dataclasses.replace(model, token_head=head, fallback=fallback)
 
@@ -277,7 +280,7 @@ def test_model_file_keeps_the_token_state_head_and_its_fallback(tmp_path: Path) 
     model.save(tmp_path / "m.npz")
     back = TechniqueModel.load(tmp_path / "m.npz")
     assert back.token_head is not None and back.token_head.layers == (2, 4, 6)
-    assert np.allclose(back.token_head.w, model.token_head.w) and back.token_head.b0 == -1.0
+    assert np.allclose(back.token_head.w1, model.token_head.w1) and back.token_head.b0 == -1.0
     assert back.fallback is not None and back.fallback.tuned == (0.25, 0.6, 0, 1)
     assert back.fallback.st_b == -1.0 and back.fallback.token_head is None
     assert back.fallback.si_w is back.si_w  # the tagger and the span classifier are shared
@@ -285,7 +288,8 @@ def test_model_file_keeps_the_token_state_head_and_its_fallback(tmp_path: Path) 
     X = np.ones((3, 4), dtype=np.float32)
     has = np.array([True, False, True])
     z = back.token_head.logit(X, has)
-    assert z[1] == -1.0 and z[0] == pytest.approx(float(X[0] @ back.token_head.w) + 0.5)
+    h = back.token_head
+    assert z[1] == -1.0 and z[0] == pytest.approx(float(np.maximum(X[0] @ h.w1 + h.b1, 0) @ h.w2) + 0.5, abs=1e-5)
     tagger = np.array([0.5, 0.5, 0.9])
     mixed = back.token_head.mixed(tagger, z)
     assert mixed[2] > mixed[0] and 0.0 < mixed[1] < 1.0

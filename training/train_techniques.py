@@ -17,7 +17,7 @@ fitted, seeded:
 3. the stacked tagger (logistic regression over ``techniques_features.stack_features``), fitted
    on out-of-fold outputs of both heads above (same 3 inner folds);
 4. the span classifier (multinomial logistic regression) on the gold spans;
-5. (techniques/5) the token-state head: logistic regression over each token's MiniLM hidden
+5. (techniques/5) the token-state head: a one-hidden-layer network over each token's MiniLM hidden
    states (``Resources.embed_tokens`` on the claim texts, the encoder's ``TOKEN_LAYERS``; the
    production stage reads the same rows from the embed stage's pass), mixed with the token
    tagger's logit by a second logistic regression on both out-of-fold logits. Heads 2 and 3
@@ -63,7 +63,12 @@ SENT_C = 0.5  # inverse L2 strength of the sentence head
 TC_C = 2.0  # inverse L2 strength of the span classifier
 STACK_C = 1.0  # inverse L2 strength of the stacked (second-stage) tagger
 INNER_FOLDS = 3
-TOKEN_C = 0.01  # inverse L2 strength of the token-state head (standardised states)
+TOKEN_HIDDEN = 64  # hidden units of the token-state network
+TOKEN_DROPOUT = 0.2
+TOKEN_LR = 1e-3  # AdamW
+TOKEN_WEIGHT_DECAY = 1e-2
+TOKEN_EPOCHS = 3
+TOKEN_BATCH = 512
 MIX_C = 1.0  # inverse L2 strength of the tagger / token-state mix
 
 
@@ -447,25 +452,48 @@ def tune(
     return best
 
 
-def _fit_token_head(items: list[Prepared]) -> tuple[np.ndarray, float, float]:
-    """Logistic regression over standardised token states (tokens with states; spaces left out)
-    -> (weights over raw states, bias of tokens with states, logit of tokens without)."""
-    from sklearn.linear_model import LogisticRegression
+def _fit_token_head(items: list[Prepared], seed: int) -> TokenHead:
+    """The token-state network (one hidden layer, ReLU, dropout; AdamW, seeded) over standardised
+    token states plus a has-states flag (tokens with states or not; spaces left out). Returned
+    with the standardisation folded into the first layer and ``mix`` / ``layers`` unset (``fit``
+    sets them)."""
+    import torch
 
     keep = [np.array([not t.is_space for t in p.doc]) for p in items]
     X = np.vstack([p.T[k] for p, k in zip(items, keep, strict=True)])  # type: ignore[index]
     has = np.concatenate([p.T_has[k] for p, k in zip(items, keep, strict=True)])  # type: ignore[index]
-    y = np.concatenate([p.y[k] for p, k in zip(items, keep, strict=True)])
+    y = np.concatenate([p.y[k] for p, k in zip(items, keep, strict=True)]).astype(np.float32)
     mu = X[has].mean(axis=0)
     sd = X[has].std(axis=0) + 1e-3
     Z = np.where(has[:, None], (X - mu) / sd, 0.0).astype(np.float32)
     del X
     Z = np.hstack([Z, has[:, None].astype(np.float32)])
-    clf = LogisticRegression(C=TOKEN_C, max_iter=300).fit(Z, y)
-    w = clf.coef_[0][:-1] / sd
-    b0 = float(clf.intercept_[0])
-    b = b0 + float(clf.coef_[0][-1]) - float(mu @ w)
-    return w.astype(np.float32), b, b0
+    torch.manual_seed(seed)
+    net = torch.nn.Sequential(
+        torch.nn.Linear(Z.shape[1], TOKEN_HIDDEN), torch.nn.ReLU(), torch.nn.Dropout(TOKEN_DROPOUT),
+        torch.nn.Linear(TOKEN_HIDDEN, 1),
+    )
+    opt = torch.optim.AdamW(net.parameters(), lr=TOKEN_LR, weight_decay=TOKEN_WEIGHT_DECAY)
+    Xt, yt = torch.from_numpy(Z), torch.from_numpy(y)
+    order = torch.Generator().manual_seed(seed)
+    net.train()
+    for _ in range(TOKEN_EPOCHS):
+        for batch in torch.randperm(len(Xt), generator=order).split(TOKEN_BATCH):
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(net(Xt[batch])[:, 0], yt[batch])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    W1 = net[0].weight.detach().numpy().T.astype(np.float64)  # (width + 1, hidden)
+    b1 = net[0].bias.detach().numpy().astype(np.float64)
+    w2 = net[3].weight.detach().numpy()[0].astype(np.float64)
+    b2 = float(net[3].bias.detach().numpy()[0])
+    w1 = W1[:-1] / sd[:, None]
+    b1_has = b1 + W1[-1] - mu.astype(np.float64) @ w1
+    b0 = float(np.maximum(b1, 0.0) @ w2 + b2)
+    return TokenHead(
+        w1=w1.astype(np.float32), b1=b1_has.astype(np.float32), w2=w2.astype(np.float32), b2=b2, b0=b0,
+        mix=np.zeros(3), layers=(),
+    )
 
 
 def _fit_upper(
@@ -546,17 +574,17 @@ def fit(items: list[Prepared], seed: int = DEFAULT_SEED, log: bool = False, fall
     head = None
     mixed = oof
     if all(p.T is not None and p.T_has is not None for p in items) and items and items[0].T.shape[1]:  # type: ignore[union-attr]
-        tw, tb, tb0 = _fit_token_head(items)
+        full = _fit_token_head(items, seed)
         z_oof: list[np.ndarray] = [np.zeros(0)] * len(items)
         for k in range(INNER_FOLDS):
-            hw, hb, hb0 = _fit_token_head([p for p, f in zip(items, inner, strict=True) if f != k])
+            hk = _fit_token_head([p for p, f in zip(items, inner, strict=True) if f != k], seed + k + 1)
             for i, p in enumerate(items):
                 if inner[i] == k:
-                    z_oof[i] = np.where(p.T_has, p.T @ hw + hb, hb0)  # type: ignore[arg-type, operator]
+                    z_oof[i] = hk.logit(p.T, p.T_has)  # type: ignore[arg-type]
         M = np.vstack([np.stack([_logit(o), z], axis=1) for o, z in zip(oof, z_oof, strict=True)])
         mix = LogisticRegression(C=MIX_C, max_iter=1000).fit(M, np.concatenate([p.y for p in items]))
-        head = TokenHead(
-            w=tw, b=tb, b0=tb0, mix=np.array([*mix.coef_[0], mix.intercept_[0]], dtype=np.float64),
+        head = replace(
+            full, mix=np.array([*mix.coef_[0], mix.intercept_[0]], dtype=np.float64),
             layers=tuple(int(x) for x in encoder.TOKEN_LAYERS),
         )
         mixed = [head.mixed(o, z) for o, z in zip(oof, z_oof, strict=True)]

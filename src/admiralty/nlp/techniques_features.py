@@ -484,22 +484,28 @@ def token_states(
     """The encoder's hidden states per spaCy token: for every claim (its character start in the
     doc, its subwords' ``[start, end)`` offsets inside the claim text and their states), each
     subword is given to the token its first character falls in, and a token's row is the mean
-    of its subwords' states (over all claims that cover it). Returns (tokens x ``width``
-    float32, tokens that got at least one subword); tokens outside every claim keep zeros."""
+    of its subwords' states (over all claims that cover it; one sparse product). Returns (tokens
+    x ``width`` float32, tokens that got at least one subword); tokens outside every claim, and
+    claims whose states have another width, leave zeros."""
+    from scipy import sparse
+
     n = len(doc)
-    out = np.zeros((n, width), dtype=np.float32)
-    count = np.zeros(n, dtype=np.float32)
-    if n == 0:
-        return out, count > 0
     token_starts = np.fromiter((t.idx for t in doc), dtype=np.int64, count=n)
-    for start, offs, rows in zip(starts, offsets, states, strict=True):
-        rows = np.asarray(rows)
-        if len(offs) == 0 or rows.ndim != 2 or rows.shape[1] != width or rows.shape[0] != len(offs):
+    index, rows = [], []
+    for start, offs, block in zip(starts, offsets, states, strict=True):
+        block = np.asarray(block)
+        offs = np.asarray(offs).reshape(-1, 2)
+        if n == 0 or len(offs) == 0 or block.ndim != 2 or block.shape != (len(offs), width):
             continue
-        k = np.searchsorted(token_starts, np.asarray(offs)[:, 0].astype(np.int64) + int(start), side="right") - 1
-        ok = k >= 0
-        np.add.at(out, k[ok], rows[ok])
-        np.add.at(count, k[ok], 1.0)
+        index.append(np.searchsorted(token_starts, offs[:, 0].astype(np.int64) + int(start), side="right") - 1)
+        rows.append(block.astype(np.float32, copy=False))
+    if not rows:
+        return np.zeros((n, width), dtype=np.float32), np.zeros(n, dtype=bool)
+    k = np.concatenate(index)
+    ok = np.flatnonzero(k >= 0)
+    count = np.bincount(k[ok], minlength=n).astype(np.float32)
     has = count > 0
-    out[has] /= count[has, None]
+    weight = 1.0 / count[k[ok]]
+    A = sparse.csr_matrix((weight.astype(np.float32), (k[ok], ok)), shape=(n, len(k)))
+    out = np.asarray(A @ np.concatenate(rows), dtype=np.float32)
     return out, has

@@ -17,8 +17,8 @@
   how far to trust them; its runs above a threshold are the short spans the stage emits.
 * **Span classifier** (technique classification): multinomial logistic regression over hashed span
   features and the mean ``doc.tensor`` of the span: a distribution over the 14 SemEval classes.
-* **Token-state head** (``TokenHead``, since techniques/5): logistic regression over the MiniLM
-  hidden states of each token (the encoder's per-token output for the claims the embed stage
+* **Token-state head** (``TokenHead``, since techniques/5): a small network (one hidden layer of
+  64 units) over the MiniLM hidden states of each token (the encoder's per-token output for the claims the embed stage
   encoded anyway, ``Resources.embed_tokens``, averaged over the token's subwords), mixed with the
   token tagger's logit. The sentence head and the stacked tagger of such a model read the mixed
   probability. Without token states (``--rules-only``, the hashing encoder) the model's
@@ -68,23 +68,27 @@ def sentence_aggregates(proba: np.ndarray, ranges: list[tuple[int, int]]) -> np.
 @dataclass(frozen=True)
 class TokenHead:
     """P(token inside a propaganda span) from the token's MiniLM hidden states, mixed with the
-    token tagger: ``sigmoid(mix[0] * logit(tagger) + mix[1] * z + mix[2])`` where ``z`` is a
-    linear function of the states (standardisation folded into ``w`` and ``b``) or ``b0`` for
-    a token outside every claim (no states)."""
+    token tagger: ``sigmoid(mix[0] * logit(tagger) + mix[1] * z + mix[2])``, where the state
+    logit ``z`` is a one-hidden-layer network, ``relu(x @ w1 + b1) @ w2 + b2`` (standardisation
+    folded into ``w1`` and ``b1``), or ``b0`` for a token outside every claim (no states).
+    Three matrix products per article."""
 
-    w: np.ndarray  # (len(layers) * 384,) float32
-    b: float  # bias of tokens with states
+    w1: np.ndarray  # (len(layers) * 384, hidden) float32
+    b1: np.ndarray  # (hidden,) float32
+    w2: np.ndarray  # (hidden,) float32
+    b2: float
     b0: float  # logit of tokens without states
     mix: np.ndarray  # (3,) float64: tagger-logit weight, state-logit weight, bias
     layers: tuple[int, ...]  # encoder layers whose states the head reads (encoder.TOKEN_LAYERS)
 
     @property
     def width(self) -> int:
-        return int(self.w.shape[0])
+        return int(self.w1.shape[0])
 
     def logit(self, X: np.ndarray, has: np.ndarray) -> np.ndarray:
         """The state head's own logit per token (``X``: tokens x width, ``has``: token has states)."""
-        z = np.asarray(X @ self.w, dtype=np.float64) + self.b
+        hidden = np.maximum(np.asarray(X, dtype=np.float32) @ self.w1 + self.b1, 0.0)
+        z = np.asarray(hidden @ self.w2, dtype=np.float64) + self.b2
         return np.where(has, z, self.b0)
 
     def mixed(self, tagger: np.ndarray, z: np.ndarray) -> np.ndarray:
@@ -184,8 +188,10 @@ class TechniqueModel:
         if h is None:
             return {}
         return {
-            "tok_w": h.w.astype(np.float32),
-            "tok_b": np.array([h.b, h.b0], dtype=np.float64),
+            "tok_w1": h.w1.astype(np.float32),
+            "tok_b1": h.b1.astype(np.float32),
+            "tok_w2": h.w2.astype(np.float32),
+            "tok_b": np.array([h.b2, h.b0], dtype=np.float64),
             "tok_mix": h.mix.astype(np.float64),
             "tok_layers": np.array(h.layers, dtype=np.int32),
         }
@@ -211,11 +217,11 @@ class TechniqueModel:
     def load(cls, path: Path) -> TechniqueModel:
         with np.load(path, allow_pickle=False) as z:
             model = cls._read(z, "")
-            if "tok_w" not in z:
+            if "tok_w1" not in z:
                 return model
             b = z["tok_b"]
             head = TokenHead(
-                w=z["tok_w"].astype(np.float32), b=float(b[0]), b0=float(b[1]),
+                w1=z["tok_w1"], b1=z["tok_b1"], w2=z["tok_w2"], b2=float(b[0]), b0=float(b[1]),
                 mix=z["tok_mix"].astype(np.float64), layers=tuple(int(x) for x in z["tok_layers"]),
             )
             fallback = cls._read(z, FALLBACK_PREFIX, model) if FALLBACK_PREFIX + "st_w" in z else None
