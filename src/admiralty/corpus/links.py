@@ -140,21 +140,8 @@ def entry(a: Article, c: Claim, vector: np.ndarray, index: _ArticleIndex | None 
         a.published,
         tuple(t.text for t in c.times),
         cue.text if cue is not None and not (cue.start >= c.start and cue.end <= c.end) else "",
-        _lead(a.text, c.start),
+        contradiction.lead_of(a.text, c.start),
     )
-
-
-# Everything up to the end of the last sentence end (``[.!?]`` + a space, or a line break): the
-# greedy ``.*`` backs off to the latest place one matches, which ends where the last match of a
-# left-to-right scan for sentence ends does (two such matches can only overlap on one line break).
-_UP_TO_LAST_END = re.compile(r"(?s).*(?:[.!?]\s|\n)")
-
-
-def _lead(text: str, start: int, limit: int = 160) -> str:
-    """The text of a claim's sentence before the claim (at most ``limit`` characters)."""
-    window = text[max(0, start - limit) : start]
-    m = _UP_TO_LAST_END.match(window)
-    return window[m.end() :] if m else window
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
