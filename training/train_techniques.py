@@ -222,7 +222,7 @@ def token_states(
 ) -> list[ClaimStates]:
     """The encoder's token states of every claim (``Resources.embed_tokens``: the graph's
     ``TOKEN_LAYERS``, as the embed stage keeps them in production), per article. ``cache`` keeps
-    them between runs (float16 on disk; a few minutes to build)."""
+    them between runs (a few minutes to build). Rounded to float16 (on disk and in memory alike)."""
     import hashlib
 
     from admiralty import encoder
@@ -242,19 +242,20 @@ def token_states(
         if log:
             done = b + len(texts[b : b + step])
             print(f"  token states: {done} claims, {time.perf_counter() - t0:.0f}s", file=sys.stderr)
-    out: list[ClaimStates] = []
+    rows16: list[list[tuple[int, np.ndarray, np.ndarray]]] = []
     k = 0
     for c in claims:
         art = []
         for s, _ in c.spans:
             row = states[k]
-            art.append((int(s), np.asarray(row.offsets, dtype=np.int32), np.asarray(row.states, dtype=np.float32)))
+            art.append((int(s), np.asarray(row.offsets, dtype=np.int32), np.asarray(row.states, dtype=np.float16)))
             k += 1
-        out.append(art)
+        rows16.append(art)
     if cache is not None:
         with cache.open("wb") as fh:
-            pickle.dump((key, [[(s, o, h.astype(np.float16)) for s, o, h in art] for art in out]), fh, protocol=4)
-    return out
+            pickle.dump((key, rows16), fh, protocol=4)
+    # float16-rounded either way, so a run from the cache fits the same weights as a fresh one
+    return [[(s, o, h.astype(np.float32)) for s, o, h in art] for art in rows16]
 
 
 def state_arg(p: Prepared) -> tuple[np.ndarray, np.ndarray] | None:
