@@ -17,7 +17,7 @@ fitted, seeded:
 3. the stacked tagger (logistic regression over ``techniques_features.stack_features``), fitted
    on out-of-fold outputs of both heads above (same 3 inner folds);
 4. the span classifier (multinomial logistic regression) on the gold spans;
-5. (techniques/5) the token-state head: a one-hidden-layer network over each token's MiniLM hidden
+5. (techniques/5) the token-state head: logistic regression over each token's MiniLM hidden
    states (``Resources.embed_tokens`` on the claim texts, the encoder's ``TOKEN_LAYERS``; the
    production stage reads the same rows from the embed stage's pass), mixed with the token
    tagger's logit by a second logistic regression on both out-of-fold logits. Heads 2 and 3
@@ -63,7 +63,11 @@ SENT_C = 0.5  # inverse L2 strength of the sentence head
 TC_C = 2.0  # inverse L2 strength of the span classifier
 STACK_C = 1.0  # inverse L2 strength of the stacked (second-stage) tagger
 INNER_FOLDS = 3
-TOKEN_HIDDEN = 64  # hidden units of the token-state network
+# The token-state head: 0 = logistic regression (the packaged head: the same CV SI F1 as a
+# 64-unit network, 0.403 vs 0.402, better fragment F1, 60x fewer products); > 0 = hidden units of
+# a one-hidden-layer network (the settings below).
+TOKEN_HIDDEN = 0
+TOKEN_C = 0.01  # inverse L2 strength of the linear head (standardised states)
 TOKEN_DROPOUT = 0.2
 TOKEN_LR = 1e-3  # AdamW
 TOKEN_WEIGHT_DECAY = 1e-2
@@ -454,10 +458,10 @@ def tune(
 
 
 def _fit_token_head(items: list[Prepared], seed: int) -> TokenHead:
-    """The token-state network (one hidden layer, ReLU, dropout; AdamW, seeded) over standardised
-    token states plus a has-states flag (tokens with states or not; spaces left out). Returned
-    with the standardisation folded into the first layer and ``mix`` / ``layers`` unset (``fit``
-    sets them)."""
+    """The token-state head: logistic regression (``TOKEN_HIDDEN = 0``) or a one-hidden-layer
+    network (ReLU, dropout; AdamW, seeded) over standardised token states plus a has-states flag
+    (tokens with states or not; spaces left out). Returned with the standardisation folded into
+    the first layer and ``mix`` / ``layers`` unset (``fit`` sets them)."""
     import torch
 
     keep = [np.array([not t.is_space for t in p.doc]) for p in items]
@@ -469,6 +473,16 @@ def _fit_token_head(items: list[Prepared], seed: int) -> TokenHead:
     Z = np.where(has[:, None], (X - mu) / sd, 0.0).astype(np.float32)
     del X
     Z = np.hstack([Z, has[:, None].astype(np.float32)])
+    if TOKEN_HIDDEN == 0:  # a linear head (logistic regression)
+        from sklearn.linear_model import LogisticRegression
+
+        clf = LogisticRegression(C=TOKEN_C, max_iter=300).fit(Z, y)
+        w = clf.coef_[0][:-1] / sd
+        b0 = float(clf.intercept_[0])
+        return TokenHead(
+            w1=w.astype(np.float32)[:, None], b1=np.zeros(1, dtype=np.float32), w2=np.zeros(0, dtype=np.float32),
+            b2=b0 + float(clf.coef_[0][-1]) - float(mu.astype(np.float64) @ w), b0=b0, mix=np.zeros(3), layers=(),
+        )
     torch.manual_seed(seed)
     net = torch.nn.Sequential(
         torch.nn.Linear(Z.shape[1], TOKEN_HIDDEN), torch.nn.ReLU(), torch.nn.Dropout(TOKEN_DROPOUT),

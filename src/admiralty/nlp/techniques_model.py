@@ -17,12 +17,13 @@
   how far to trust them; its runs above a threshold are the short spans the stage emits.
 * **Span classifier** (technique classification): multinomial logistic regression over hashed span
   features and the mean ``doc.tensor`` of the span: a distribution over the 14 SemEval classes.
-* **Token-state head** (``TokenHead``, since techniques/5): a small network (one hidden layer of
-  64 units) over the MiniLM hidden states of each token (the encoder's per-token output for the claims the embed stage
-  encoded anyway, ``Resources.embed_tokens``, averaged over the token's subwords), mixed with the
-  token tagger's logit. The sentence head and the stacked tagger of such a model read the mixed
-  probability. Without token states (``--rules-only``, the hashing encoder) the model's
-  ``fallback`` heads, trained on the token tagger alone as techniques/4 was, take their place.
+* **Token-state head** (``TokenHead``, since techniques/5): logistic regression (the format also
+  holds a one-hidden-layer network) over the MiniLM hidden states of each token (the encoder's
+  per-token output for the claims the embed stage encoded anyway, ``Resources.embed_tokens``,
+  averaged over the token's subwords), mixed with the token tagger's logit. The sentence head
+  and the stacked tagger of such a model read the mixed probability. Without token states
+  (``--rules-only``, the hashing encoder) the model's ``fallback`` heads, trained on the token
+  tagger alone as techniques/4 was, take their place.
 
 The weights live in one ``.npz`` (no pickle) written by ``training/train_techniques.py``.
 """
@@ -70,8 +71,9 @@ class TokenHead:
     """P(token inside a propaganda span) from the token's MiniLM hidden states, mixed with the
     token tagger: ``sigmoid(mix[0] * logit(tagger) + mix[1] * z + mix[2])``, where the state
     logit ``z`` is a one-hidden-layer network, ``relu(x @ w1 + b1) @ w2 + b2`` (standardisation
-    folded into ``w1`` and ``b1``), or ``b0`` for a token outside every claim (no states).
-    Three matrix products per article."""
+    folded into ``w1`` and ``b1``; with an empty ``w2`` a linear head, ``x @ w1[:, 0] + b2``), or
+    ``b0`` for a token outside every claim (no states). The linear head costs one matrix-vector
+    product per article."""
 
     w1: np.ndarray  # (len(layers) * 384, hidden) float32
     b1: np.ndarray  # (hidden,) float32
@@ -87,8 +89,11 @@ class TokenHead:
 
     def logit(self, X: np.ndarray, has: np.ndarray) -> np.ndarray:
         """The state head's own logit per token (``X``: tokens x width, ``has``: token has states)."""
-        hidden = np.maximum(np.asarray(X, dtype=np.float32) @ self.w1 + self.b1, 0.0)
-        z = np.asarray(hidden @ self.w2, dtype=np.float64) + self.b2
+        if self.w2.size == 0:  # a linear head: w1 is one column
+            z = np.asarray(np.asarray(X, dtype=np.float32) @ self.w1[:, 0], dtype=np.float64) + self.b2
+        else:
+            hidden = np.maximum(np.asarray(X, dtype=np.float32) @ self.w1 + self.b1, 0.0)
+            z = np.asarray(hidden @ self.w2, dtype=np.float64) + self.b2
         return np.where(has, z, self.b0)
 
     def mixed(self, tagger: np.ndarray, z: np.ndarray) -> np.ndarray:
