@@ -524,7 +524,7 @@ def token_auc(sets):
     """Token-level AUC on outer fold 0: the tagger, a linear head over states of the given layers,
     and their sum of logits."""
     f = 0
-    P = taggers(f)
+    P = _hash_taggers(f)  # the hashed-feature tagger alone
     train = [i for i in range(len(items)) if fold_of[i] != f]
     test = [i for i in range(len(items)) if fold_of[i] == f]
     nsp = lambda idx: np.concatenate([nosp[i] for i in idx])
