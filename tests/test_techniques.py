@@ -207,13 +207,8 @@ def _dummy_claim():  # type: ignore[no-untyped-def]
 def test_model_file_keeps_claim_weights_and_tuned_thresholds(tmp_path: Path) -> None:
     from admiralty.nlp.techniques_model import TechniqueModel
 
-    rng = np.random.default_rng(0)
-    n = len(TECHNIQUES)
-    model = TechniqueModel(
-        si_w=rng.normal(size=8).astype(np.float32), si_b=0.1, sent_w=rng.normal(size=8).astype(np.float32),
-        sent_agg=np.ones(5, dtype=np.float32), sent_b=-0.2, tc_w=np.zeros((8, n), dtype=np.float32),
-        tc_dense=np.zeros((96, n), dtype=np.float32), tc_b=np.zeros(n, dtype=np.float32), classes=TECHNIQUES,
-        st_w=np.ones(17), st_b=0.0, sent_claim=rng.normal(size=tf.SENT_CLAIM_DIM), tuned=(0.3, 0.55, 1, 2),
+    model = dataclasses.replace(
+        _toy_model(with_head=False), sent_claim=np.random.default_rng(0).normal(size=tf.SENT_CLAIM_DIM)
     )
     model.save(tmp_path / "m.npz")
     back = TechniqueModel.load(tmp_path / "m.npz")
