@@ -79,7 +79,7 @@ def test_the_batch_pass_keeps_token_states_when_asked(resources: Resources) -> N
     res.embedder  # noqa: B018 - loaded before the encoder is watched
     res.embed_ahead(SENTENCES[:2])
     assert res._ahead_tokens.get(SENTENCES[0]) is None, "not kept unless asked"
-    res.embed_ahead(SENTENCES[2:], tokens=True)
+    res.embed_ahead(SENTENCES[2:], tokens=SENTENCES[2:])
     encoder = res.embedder
     try:
         encoder.encode_all = None  # type: ignore[assignment, method-assign]

@@ -11,7 +11,7 @@ import importlib.metadata
 import logging
 import threading
 from collections import ChainMap
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -256,10 +256,10 @@ class Resources:
             raise ModelError("the configured encoder has no hidden layers to read (embedder_runtime = 'hashing')")
         return encoder
 
-    def embed_ahead(self, texts: Iterable[str], *, tokens: bool = False) -> None:
+    def embed_ahead(self, texts: Iterable[str], *, tokens: Collection[str] = ()) -> None:
         """Encode a whole batch's texts in one length-sorted pass (each distinct text once) and
         keep their vectors, and the per-layer means of the same pass (:meth:`embed_features`)
-        and, with ``tokens``, their token states (:meth:`embed_tokens`), for the per-article
+        and the token states of the texts in ``tokens`` (:meth:`embed_tokens`), for the per-article
         calls that follow. Larger batches of similar lengths waste less padding than one
         article's few sentences; the vectors are the same either way (padding is masked). The
         rows of the last two calls are kept, no more: the runner may encode the next batch (in a
@@ -269,9 +269,11 @@ class Resources:
         layers: dict[str, np.ndarray] = {}
         states: dict[str, TokenStates] = {}
         if hasattr(encoder, "encode_all"):
-            vectors, layer_rows, token_rows = encoder.encode_all(unique, tokens=tokens)
+            vectors, layer_rows, token_rows = encoder.encode_all(unique, tokens=bool(tokens))
             layers = dict(zip(unique, layer_rows, strict=True))
-            states = dict(zip(unique, token_rows, strict=True)) if tokens else {}
+            if tokens:
+                wanted = set(tokens)
+                states = {t: r for t, r in zip(unique, token_rows, strict=True) if t in wanted}
         else:
             vectors = encoder.encode(unique)
         # One assignment each: a reader sees the old or the new rows, both with the previous ones.

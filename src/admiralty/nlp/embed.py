@@ -41,12 +41,10 @@ def embed_claims_ahead(articles: list[Article], res: Resources) -> None:
     one pass. The pass also keeps each claim's per-layer mean hidden states
     (``Resources.embed_features``), which the check-worthiness head reads without encoding
     anything again, and with ``[models] token_states`` each claim's token states
-    (``Resources.embed_tokens``, for the techniques stage)."""
+    (``Resources.embed_tokens``, for the techniques stage; not the leads', which no stage reads)."""
+    claims = [c.text for article in articles for c in article.claims]
     leads = (lead_text(article, res) for article in articles)
-    res.embed_ahead(
-        [*(c.text for article in articles for c in article.claims), *(t for t in leads if t)],
-        tokens=bool(res.config["models.token_states"]),
-    )
+    res.embed_ahead([*claims, *(t for t in leads if t)], tokens=claims if res.config["models.token_states"] else ())
 
 
 @stage("embed", VERSION, requires=("claims",), assigns=("claim_vectors", "lead_vector"), ahead=embed_claims_ahead)

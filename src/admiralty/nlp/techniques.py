@@ -298,7 +298,7 @@ def model_spans(
     state_proba = None
     if head is not None and states is not None and states[0].shape == (len(doc), head.width):
         z = head.logit(*states)
-        state_proba = np.where(states[1], 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0))), 0.0)
+        state_proba = head.proba(z, states[1])
         proba = head.mixed(proba, z)
     elif head is not None:
         model, settings = model.without_states(), settings.without_states()

@@ -96,6 +96,10 @@ class TokenHead:
             z = np.asarray(hidden @ self.w2, dtype=np.float64) + self.b2
         return np.where(has, z, self.b0)
 
+    def proba(self, z: np.ndarray, has: np.ndarray) -> np.ndarray:
+        """The state head's own probability per token (0 where a token has no states)."""
+        return np.where(has, _sigmoid(z), 0.0)
+
     def mixed(self, tagger: np.ndarray, z: np.ndarray) -> np.ndarray:
         """The probability the later heads read: tagger and state head together."""
         t = np.log(np.clip(tagger, 1e-6, 1.0) / np.clip(1.0 - tagger, 1e-6, 1.0))
