@@ -513,8 +513,8 @@ def reliability_note(rel: Mapping[str, int]) -> str | None:
         return None
     return ("Every source is F (cannot be judged): no outlet ratings are imported and no source has a "
             "track record in this corpus long enough to move it yet. Import your own outlet ratings "
-            "with `admiralty sources import FILE.csv --db STORE` (columns: `admiralty sources import "
-            "--help`), or review sources.")
+            "with: admiralty sources import FILE.csv --db STORE (its columns: admiralty sources import "
+            "--help), or review sources.")
 
 
 def charts(articles: Iterable[Article], grades: Iterable[Grade], sources: Iterable[Source]) -> Charts:
