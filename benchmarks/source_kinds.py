@@ -4,6 +4,7 @@ name): a hand check on PolNeAR dev, which annotates source spans but not their k
     .venv/bin/python benchmarks/source_kinds.py sample --n 80 --seed 5 --out benchmarks/labels/source_kinds_polnear.csv
     # read each row, fill `gold_kind` (and `name_ok`: y / n for named kinds), then
     .venv/bin/python benchmarks/source_kinds.py score benchmarks/labels/source_kinds_polnear.csv
+    .venv/bin/python benchmarks/source_kinds.py score --rerun benchmarks/labels/source_kinds_polnear.csv  # current code
 
 ``sample`` draws attributions with a source uniformly over all dev texts (seeded) and writes the
 source phrase, its sentence, the kind and name the stage gave it, and empty columns to fill.
@@ -31,7 +32,8 @@ FIELDS = ("row", "text", "source", "sentence", "kind", "name", "gold_kind", "nam
 NAMED = ("named_person", "named_organization", "outlet")
 
 
-def sample(n: int, seed: int, out: Path, split: str = "dev") -> None:
+def current_rows(split: str = "dev") -> list[dict[str, str]]:
+    """Every attribution with a source the stage gives now on the split's texts, in text order."""
     from admiralty.model import Article
     from admiralty.nlp.attribution import find_attributions
     from admiralty.nlp.entities import find_entities
@@ -51,18 +53,29 @@ def sample(n: int, seed: int, out: Path, split: str = "dev") -> None:
             sentence = sent.sent.text if sent is not None else t.text[max(0, a.source.start - 150):a.source.end + 150]
             rows.append({"text": t.name, "source": a.source.text, "sentence": " ".join(sentence.split()),
                          "kind": a.source.kind, "name": a.source.evidence[-1] if a.source.evidence else ""})
+    return rows
+
+
+def sample(n: int, seed: int, out: Path, split: str = "dev") -> None:
+    rows = current_rows(split)
     picked = random.Random(seed).sample(rows, min(n, len(rows)))
     with out.open("w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, FIELDS)
         w.writeheader()
         for k, r in enumerate(picked, 1):
             w.writerow({**r, "row": k, "gold_kind": "", "name_ok": "", "note": ""})
-    print(f"{len(picked)} of {len(rows)} sourced attributions in {len(texts)} {split} texts -> {out}")
+    print(f"{len(picked)} of {len(rows)} sourced attributions ({split}) -> {out}")
 
 
-def score(path: Path) -> None:
+def score(path: Path, rerun: bool = False) -> None:
     with path.open(encoding="utf-8") as fh:
         rows = [r for r in csv.DictReader(fh) if r["gold_kind"].strip()]
+    if rerun:  # the kinds the current code gives the same phrases (names are not re-checked)
+        now = {(r["text"], r["source"], r["sentence"]): r["kind"] for r in current_rows()}
+        changed = [r["row"] for r in rows if now.get((r["text"], r["source"], r["sentence"]), r["kind"]) != r["kind"]]
+        for r in rows:
+            r["kind"] = now.get((r["text"], r["source"], r["sentence"]), "(gone)")
+        print(f"re-run: {len(changed)} labelled rows changed kind (rows {', '.join(changed) or '-'})")
     right = sum(r["kind"] == r["gold_kind"] for r in rows)
     lo, hi = wilson(right, len(rows))
     print(f"kind right: {right} / {len(rows)} = {right / max(1, len(rows)):.3f} (Wilson 95% {lo:.2f}-{hi:.2f})")
@@ -92,11 +105,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     s.add_argument("--out", type=Path, required=True)
     c = sub.add_parser("score")
     c.add_argument("labels", type=Path)
+    c.add_argument("--rerun", action="store_true", help="score the kinds the current code gives, not the stored ones")
     args = ap.parse_args(argv)
     if args.cmd == "sample":
         sample(args.n, args.seed, args.out, args.split)
     else:
-        score(args.labels)
+        score(args.labels, args.rerun)
     return 0
 
 

@@ -123,6 +123,17 @@ def test_a_pronoun_that_names_no_one_stays_anonymous(resources) -> None:  # type
     assert art.attributions[0].source.kind == "named_organization"  # type: ignore[union-attr]
 
 
+@pytest.mark.parametrize("text, phrase", [
+    ("Many Democrats say the plan will fail.", "Many Democrats"),
+    ("Every honest Norhavener can see that the strike is hurting the city.", "Every honest Norhavener"),
+])
+def test_a_quantified_group_names_no_one(resources, text, phrase) -> None:  # type: ignore[no-untyped-def]
+    sources = [a.source for a in run(resources, text).attributions if a.source is not None]
+    assert [(s.text, s.kind) for s in sources] == [(phrase, "anonymous")]
+    named = run(resources, "Democrats say the plan will fail.").attributions[0].source
+    assert named is not None and named.kind == "named_organization"
+
+
 def test_description_resolves_to_named_person(resources) -> None:  # type: ignore[no-untyped-def]
     text = ("Mikhail Podoliak, a key adviser to President Vladimir Zelensky, spoke on Friday. "
             "The adviser said that foreign troops were unrealistic.")

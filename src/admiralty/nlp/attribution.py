@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from ..model import Article
     from ..resources import Resources
 
-VERSION = "attribution.rules/4"
+VERSION = "attribution.rules/5"
 # Parts of speech a source's head never has (auxiliaries, particles, function words; not VERB,
 # which the tagger gives "Trump" now and then), and contracted auxiliaries the tagger may call
 # nouns ("would’ve" with a typographic apostrophe).

@@ -105,11 +105,8 @@ class Resolver:
 
     def _resolve(self, head: Token, span: tuple[int, int]) -> Speaker:
         text = self.text[span[0]:span[1]]
-        lower = head.lower_
-        if lower in RELATIVE_PRONOUNS and head.dep_ in ("nsubj", "nsubjpass") and head.head.dep_ == "relcl":
+        if head.lower_ in RELATIVE_PRONOUNS and head.dep_ in ("nsubj", "nsubjpass") and head.head.dep_ == "relcl":
             head = head.head.head
-        elif head.dep_ == "relcl":
-            pass
         lower = head.lower_
         if head.pos_ == "PRON" or lower in self.lex.pronouns:
             return self._pronoun(head)
@@ -117,7 +114,9 @@ class Resolver:
         if outlet is not None:
             return outlet
         ent = self._entity(head)
-        if ent is not None:
+        # "every honest Norhavener", "some Republicans": members of a group, no one in particular
+        quantified = _quantified(head)
+        if ent is not None and not (quantified and ent.label not in PERSON_LABELS):
             if ent.label in PERSON_LABELS or ent.canonical in self.person_names:
                 return Speaker("named_person", ent.canonical, (ent.text,), False)
             person = self._surname(ent.text)
@@ -125,7 +124,7 @@ class Resolver:
                 return Speaker("named_person", person, (ent.text, person), False)
             if ent.label in ORG_LABELS:
                 return Speaker("named_organization", ent.canonical, (ent.text,), False)
-        else:
+        elif ent is None:
             person = self._surname(head.text)  # "Cornyn", which the tagger may call a common noun
             if person is not None:
                 return Speaker("named_person", person, (head.text, person), False)
@@ -153,6 +152,8 @@ class Resolver:
         institution = self._institution(head)
         if institution is not None:
             return Speaker("unnamed_official", institution, (head.text, institution), True)
+        if quantified:
+            return Speaker("anonymous", _scoped_name(text), (head.text,), True)
         if head.pos_ == "PROPN":
             person = self._surname(head.text)
             if person is not None:
@@ -360,6 +361,15 @@ class Resolver:
 
 
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
+
+
+# Determiners that make a noun phrase stand for any or some members of a group, never one named
+# speaker ("every Norhavener", "many Democrats").
+QUANTIFIERS = frozenset({"every", "each", "all", "any", "many", "most", "some", "few", "several", "no"})
+
+
+def _quantified(tok: Token) -> bool:
+    return any(c.dep_ in ("det", "amod", "predet") and c.lower_ in QUANTIFIERS for c in tok.children)
 
 
 def _has_familiar(tok: Token) -> bool:
