@@ -134,6 +134,18 @@ def test_a_quantified_group_names_no_one(resources, text, phrase) -> None:  # ty
     assert named is not None and named.kind == "named_organization"
 
 
+def test_a_relative_pronoun_source_goes_by_its_antecedent(resources) -> None:  # type: ignore[no-untyped-def]
+    from admiralty.corpus.sources import Sources
+
+    text = "These are the same people who claimed that the port would reopen on Monday."
+    art = run(resources, text)
+    who = [a.source for a in art.attributions if a.source is not None]
+    assert [(s.text, s.kind) for s in who] == [("who", "anonymous")]  # the span PolNeAR marks
+    assert who[0].evidence[-1] == "the same people"
+    names = [name for _, name, _, _ in Sources().build([art], resources).entries.values()]
+    assert "the same people" in names and "who" not in names
+
+
 def test_description_resolves_to_named_person(resources) -> None:  # type: ignore[no-untyped-def]
     text = ("Mikhail Podoliak, a key adviser to President Vladimir Zelensky, spoke on Friday. "
             "The adviser said that foreign troops were unrealistic.")

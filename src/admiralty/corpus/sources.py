@@ -18,7 +18,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from ..model import Article, CorpusResult, Reason, Source, SourceKind, source_id
+from ..model import Article, CorpusResult, Reason, Source, SourceKind, SourceMention, ViaMention, source_id
+from ..nlp.attribution_speakers import RELATIVE_PRONOUNS
 from ..resources import Resources
 
 VERSION = "sources.collect/1"
@@ -55,7 +56,7 @@ class Sources:
             for attribution in article.attributions:
                 for mention in (attribution.source, attribution.via):
                     if mention is not None and mention.ref is not None:
-                        name = names.get(mention.ref) or _clean(mention.text)
+                        name = names.get(mention.ref) or _clean(_words(mention))
                         state.add(mention.ref, mention.kind, name, article.outlet)
         return state
 
@@ -96,6 +97,15 @@ def _canonical_names(article: Article) -> dict[str, str]:
         for kind in ("named_person", "outlet"):
             out.setdefault(source_id(kind, entity.canonical), entity.canonical)
     return out
+
+
+def _words(mention: SourceMention | ViaMention) -> str:
+    """The words that name an unnamed source: the mention's own, or for a relative pronoun ("who")
+    the phrase it stands for, which the attribution stage puts last in its evidence."""
+    evidence = getattr(mention, "evidence", ())
+    if mention.text.lower() in RELATIVE_PRONOUNS and evidence:
+        return str(evidence[-1])
+    return mention.text
 
 
 def _clean(text: str) -> str:

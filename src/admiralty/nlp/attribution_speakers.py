@@ -20,7 +20,7 @@ full name ends in it. Canonical names are the entity stage's, so one person has 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -104,9 +104,16 @@ class Resolver:
     # -- internals ----------------------------------------------------------------------------
 
     def _resolve(self, head: Token, span: tuple[int, int]) -> Speaker:
-        text = self.text[span[0]:span[1]]
         if head.lower_ in RELATIVE_PRONOUNS and head.dep_ in ("nsubj", "nsubjpass") and head.head.dep_ == "relcl":
+            # "the same people who promised": the antecedent speaks; its words (without the
+            # clause) end the evidence, and name the source where no entity does.
             head = head.head.head
+            phrase = head.doc[head.left_edge.i : head.i + 1].text
+            speaker = self._resolve_phrase(head, span, phrase)
+            return replace(speaker, evidence=(*speaker.evidence, phrase))
+        return self._resolve_phrase(head, span, self.text[span[0]:span[1]])
+
+    def _resolve_phrase(self, head: Token, span: tuple[int, int], text: str) -> Speaker:
         lower = head.lower_
         if head.pos_ == "PRON" or lower in self.lex.pronouns:
             return self._pronoun(head)
