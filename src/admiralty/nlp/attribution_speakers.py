@@ -110,6 +110,8 @@ class Resolver:
             head = head.head.head
             phrase = head.doc[head.left_edge.i : head.i + 1].text
             speaker = self._resolve_phrase(head, span, phrase)
+            if speaker.evidence[-1:] == (phrase,):  # "Smith, who said": the name is the phrase
+                return speaker
             return replace(speaker, evidence=(*speaker.evidence, phrase))
         return self._resolve_phrase(head, span, self.text[span[0]:span[1]])
 
